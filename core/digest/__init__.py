@@ -29,6 +29,7 @@ from core.digest.period import (
     iso_week_label,
     last_days,
     previous_iso_week,
+    zone,
 )
 from core.digest.render import incident_summary, render_text, sparkline
 
@@ -56,4 +57,5 @@ __all__ = [
     "previous_iso_week",
     "render_text",
     "sparkline",
+    "zone",
 ]
