@@ -38,7 +38,21 @@ _EXPORTS = {
     "remediate": "core.remediation",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "CredentialProblem",
+    "Denial",
+    "DenialKind",
+    "DenyKind",
+    "PolicyType",
+    "Principal",
+    "PrincipalKind",
+    "Redaction",
+    "Remediation",
+    "classify",
+    "credential_problem",
+    "redact",
+    "remediate",
+]
 
 
 def __getattr__(name: str) -> Any:

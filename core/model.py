@@ -1,8 +1,8 @@
 """The public data model: pydantic `Denial` and `Principal`, as `core.classify` returns them.
 
 Field names and enum values are a public contract (DESIGN.md): add fields, never rename them. Each
-field mirrors one of `core.record.DenialRecord`, the stdlib record the classifier builds; a test keeps
-the two in step. Import this module only where pydantic's start-up cost is acceptable.
+field mirrors one of `core.record.DenialRecord`, the stdlib record the classifier builds; a test
+keeps the two in step. Import this module only where pydantic's start-up cost is acceptable.
 """
 
 from __future__ import annotations

@@ -49,7 +49,8 @@ class DenialKind(StrEnum):
     IDENTITY_CENTER_NO_ACCESS = "identity_center_no_access"  # ForbiddenException ... No access
     LAKE_FORMATION = "lake_formation"  # Lake Formation permission refusals
     BEDROCK_MODEL_ACCESS = "bedrock_model_access"  # model access not granted
-    CROSS_ACCOUNT_PASS_ROLE = "cross_account_pass_role"  # "Cross-account pass role is not allowed"
+    # "Cross-account pass role is not allowed"
+    CROSS_ACCOUNT_PASS_ROLE = "cross_account_pass_role"  # noqa: S105 - not a password
     ROOT_ASSUME_ROLE = "root_assume_role"  # "Roles may not be assumed by root accounts"
 
 
@@ -102,7 +103,9 @@ class DenialRecord:
     # --- what else a user needs ---
     principal: PrincipalRecord | None = None
     service: str | None = None  # the action's service prefix, lower-cased for lookups
-    context_action: str | None = None  # the action named in "... allows the X action" when it differs
+    context_action: str | None = (
+        None  # the action named in "... allows the X action" when it differs
+    )
     resource_account: str | None = None
     cross_account: bool | None = None
     region: str | None = None

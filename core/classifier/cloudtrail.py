@@ -1,0 +1,94 @@
+"""CloudTrail events whose `errorCode` is a denial: one event, or `{"Records": [...]}`.
+
+Each event is read field by field from its own stretch of text (between two `eventVersion` keys),
+so a paste that is not valid JSON (cut short, several events, log prefixes) still reads.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.classifier import canonical
+from core.classifier.candidate import Candidate
+from core.classifier.phrases import DENIAL_ERROR_CODES, EVENT_SOURCE_PREFIXES
+from core.record import DenialKind
+
+_ERROR_CODE = re.compile(r"\"errorCode\"\s*:\s*\"(?P<v>[^\"]{1,80})\"")
+_EVENT_START = re.compile(r"\"eventVersion\"\s*:")
+_FIELDS = {
+    name: re.compile(rf"\"{name}\"\s*:\s*\"(?P<v>[^\"]{{0,4000}})\"")
+    for name in ("eventSource", "eventName", "awsRegion", "requestID", "recipientAccountId")
+}
+# errorMessage may quote resources; once unescaped, its end is the quote before `,` or `}`.
+_FIELDS["errorMessage"] = re.compile(r"\"errorMessage\"\s*:\s*\"(?P<v>[^\n]{0,4000}?)\"\s*[,}\n]")
+_USER_ARN = re.compile(
+    r"\"userIdentity\"\s*:\s*\{[^{}]{0,3000}?\"arn\"\s*:\s*\"(?P<v>[^\"]{1,2048})\""
+)
+_INVOKED_BY = re.compile(
+    r"\"userIdentity\"\s*:\s*\{[^{}]{0,3000}?\"invokedBy\"\s*:\s*\"(?P<v>[^\"]{1,200})\""
+)
+_RESOURCE_ARN = re.compile(
+    r"\"resources\"\s*:\s*\[\s*\{[^{}]{0,2000}?\"ARN\"\s*:\s*\"(?P<v>[^\"]{1,2048})\""
+)
+
+
+def find_cloudtrail(text: str) -> list[Candidate]:
+    """Every CloudTrail event in normalised text whose error code is a denial."""
+    codes = list(_ERROR_CODE.finditer(text))
+    if not codes:
+        return []
+    starts = [m.start() for m in _EVENT_START.finditer(text)]
+    found = []
+    for code in codes:
+        if code.group("v") not in DENIAL_ERROR_CODES:
+            continue
+        begin = max((s for s in starts if s <= code.start()), default=0)
+        end = min((s for s in starts if s > code.start()), default=len(text))
+        begin = max(begin, code.start() - 20000)
+        end = min(end, code.end() + 20000)
+        fields = {}
+        for name, pattern in _FIELDS.items():
+            m = pattern.search(text, begin, end)
+            fields[name] = m.group("v") if m else None
+        source = fields["eventSource"] or ""
+        host = source.removesuffix(".amazonaws.com")
+        prefix = EVENT_SOURCE_PREFIXES.get(host, host.split(".", 1)[0]) if host else None
+        action = f"{prefix}:{fields['eventName']}" if prefix and fields["eventName"] else None
+        user = _USER_ARN.search(text, begin, end) or _INVOKED_BY.search(text, begin, end)
+        resource = _RESOURCE_ARN.search(text, begin, end)
+        candidate = Candidate(
+            kind=DenialKind.CLOUDTRAIL,
+            start=begin,
+            end=end,
+            principal=user.group("v") if user else None,
+            action=action,
+            resource=resource.group("v") if resource else None,
+            error_code=code.group("v"),
+            operation=fields["eventName"],
+            request_id=fields["requestID"],
+            region=fields["awsRegion"],
+            message=fields["errorMessage"] or None,
+            wrapped=True,
+        )
+        _read_message(candidate)
+        found.append(candidate)
+    return found
+
+
+def _read_message(candidate: Candidate) -> None:
+    """Take policy type, deny kind and resource from a canonical sentence in errorMessage."""
+    if not candidate.message:
+        return
+    inner = canonical.find_canonical(candidate.message)
+    if not inner:
+        return
+    first = inner[0]
+    candidate.policy_type = first.policy_type
+    candidate.deny_kind = first.deny_kind
+    candidate.transitive_through = first.transitive_through
+    candidate.policy_arn = first.policy_arn
+    candidate.resource = candidate.resource or first.resource
+    candidate.principal = candidate.principal or first.principal
+    candidate.action = first.action or candidate.action  # the message names the IAM action
+    candidate.authorization_id = first.authorization_id
+    candidate.authorization_link = first.authorization_link

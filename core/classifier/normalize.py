@@ -1,0 +1,121 @@
+"""Undo the damage copying does to a paste, keeping a map back to the original offsets.
+
+Chat clients and terminals mangle error messages: CRLF, non-breaking and zero-width spaces, Slack's
+HTML escaping and `<url|label>` links, smart quotes, code fences and backticks, markdown quotes,
+Terraform's `│` gutters, CI timestamp prefixes, JSON string escaping. `normalize` rewrites all of
+that in one linear pass driven by the table in `core.classifier.phrases` and returns the clean text
+with a piecewise offset map, so every denial can report its span in the text the user pasted.
+
+Line breaks survive as a single `\n` (with the indentation and line decorations after them removed):
+whether a break is a hard wrap to be joined or a real boundary is decided by the extractors, which
+know what they are reading.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from core.classifier.phrases import LINE_DECORATIONS, REPLACEMENTS
+
+# One alternation: a line break with the decorations that follow it, a Slack link, a run of JSON
+# string escapes before a quote/slash/n/t, or one character from the replacement table.
+_LINK = r"<(?P<url>(?:https?|mailto):[^<>|\s]{1,2000})(?:\|(?P<label>[^<>]{0,500}))?>"
+_BREAK = r"(?P<brk>[ \t]*(?:\r\n|\r|\n|\\r\\n|\\n)(?:[ \t]|" + LINE_DECORATIONS + r")*)"
+_START = r"(?P<start>\A(?:[ \t]|" + LINE_DECORATIONS + r")+)"
+_ESCAPE = r"(?P<esc>\\{1,16}(?P<escaped>[\"/']))"
+_CHARS = (
+    "(?P<char>" + "|".join(re.escape(k) for k in sorted(REPLACEMENTS, key=len, reverse=True)) + ")"
+)
+_PATTERN = re.compile("|".join((_START, _BREAK, _LINK, _ESCAPE, _CHARS)), re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Clean text plus the offsets needed to map positions back to the original."""
+
+    text: str
+    original_length: int
+    # Parallel lists: a piece of `text` starting at norm_starts[i] came from the original starting
+    # at orig_starts[i]; within an unchanged piece offsets advance together.
+    norm_starts: tuple[int, ...]
+    orig_starts: tuple[int, ...]
+    changed: tuple[bool, ...]
+
+    def to_original(self, offset: int) -> int:
+        """The original offset of a normalised offset (start of a replaced piece, if inside one)."""
+        i = bisect_right(self.norm_starts, offset) - 1
+        if i < 0:
+            return 0
+        if self.changed[i]:
+            return self.orig_starts[i]
+        return min(self.orig_starts[i] + (offset - self.norm_starts[i]), self.original_length)
+
+    def span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        """The original [start, end) covering the normalised [start, end)."""
+        orig_start = self.to_original(start)
+        i = bisect_right(self.norm_starts, max(end - 1, start)) - 1
+        if i >= 0 and self.changed[i]:
+            # The span ends inside a replaced piece: cover that piece entirely.
+            nxt = self.orig_starts[i + 1] if i + 1 < len(self.orig_starts) else self.original_length
+            return orig_start, max(orig_start, nxt)
+        return orig_start, max(orig_start, self.to_original(end))
+
+
+def _link_text(match: re.Match[str]) -> str:
+    url = match.group("url")
+    label = match.group("label")
+    if not label:
+        return url
+    # Slack auto-links what the user typed (`s3.amazonaws.com` → `<http://s3.amazonaws.com|...>`):
+    # keep what they typed when the label is the URL without its scheme; otherwise keep the URL.
+    bare = url.split("://", 1)[-1].removeprefix("mailto:")
+    return label if label in (bare, url) else url
+
+
+def normalize(text: str) -> Normalized:
+    """Clean `text` for the extractors; see the module docstring for what is undone."""
+    pieces: list[str] = []
+    norm_starts: list[int] = []
+    orig_starts: list[int] = []
+    changed: list[bool] = []
+    out_len = 0
+    last = 0
+    for match in _PATTERN.finditer(text):
+        start, end = match.span()
+        if start > last:
+            norm_starts.append(out_len)
+            orig_starts.append(last)
+            changed.append(False)
+            pieces.append(text[last:start])
+            out_len += start - last
+        kind = match.lastgroup
+        if kind == "brk":
+            new = "\n"
+        elif kind == "start":
+            new = ""
+        elif kind in ("url", "label"):
+            new = _link_text(match)
+        elif kind in ("esc", "escaped"):
+            new = match.group("escaped")
+        else:
+            new = REPLACEMENTS[match.group()]
+        norm_starts.append(out_len)
+        orig_starts.append(start)
+        changed.append(True)
+        pieces.append(new)
+        out_len += len(new)
+        last = end
+    if last < len(text):
+        norm_starts.append(out_len)
+        orig_starts.append(last)
+        changed.append(False)
+        pieces.append(text[last:])
+    return Normalized(
+        text="".join(pieces),
+        original_length=len(text),
+        norm_starts=tuple(norm_starts),
+        orig_starts=tuple(orig_starts),
+        changed=tuple(changed),
+    )

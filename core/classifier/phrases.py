@@ -1,0 +1,248 @@
+"""Every phrasing the classifier knows, as tables read top to bottom.
+
+Adding a new wording AWS prints, a new copy artefact to undo or a new service refusal is a change to
+this file, not to the extraction code. Regex fragments here must stay linear: literal words joined
+by `\\s*` (hard wraps may eat or add spaces), bounded repetitions, no nested quantifiers.
+"""
+
+from __future__ import annotations
+
+from core.record import DenialKind, PolicyType
+
+# --- prefilter -----------------------------------------------------------------------------------
+# A paste that contains none of these (lower-cased) can hold no denial; most channel chatter stops
+# here. Each is short enough that a hard wrap is unlikely to split it.
+TRIGGERS: tuple[str, ...] = (
+    "authori",  # is not authorized / UnauthorizedOperation / AuthorizationError / authorization
+    "denied",  # AccessDenied, Access Denied, "... is denied."
+    "explicitdeny",  # decoded authorization messages
+    "forbidden",  # S3 403 Forbidden, Identity Center ForbiddenException
+    "no access",
+    "ciphertext refers",
+    "lake formation",
+    "pass role",
+    "assumed by root",
+    "access to the model",
+)
+
+# Characters that invisible-character damage can insert inside a trigger word; removed before the
+# prefilter looks (the full normaliser below removes them properly).
+INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")
+
+# --- normalisation -------------------------------------------------------------------------------
+# One character (or entity) in, its replacement out.
+REPLACEMENTS: dict[str, str] = {
+    # invisible characters: zero-width spaces and joiners, word joiner, BOM, soft hyphen, bidi marks
+    "\u200b": "",
+    "\u200c": "",
+    "\u200d": "",
+    "\u2060": "",
+    "\ufeff": "",
+    "\u00ad": "",
+    "\u200e": "",
+    "\u200f": "",
+    "\u202a": "",
+    "\u202b": "",
+    "\u202c": "",
+    "\u202d": "",
+    "\u202e": "",
+    "\u2066": "",
+    "\u2067": "",
+    "\u2068": "",
+    "\u2069": "",
+    # spaces that are not ASCII spaces
+    "\t": " ",
+    "\u00a0": " ",
+    "\u2000": " ",
+    "\u2001": " ",
+    "\u2002": " ",
+    "\u2003": " ",
+    "\u2004": " ",
+    "\u2005": " ",
+    "\u2006": " ",
+    "\u2007": " ",
+    "\u2008": " ",
+    "\u2009": " ",
+    "\u200a": " ",
+    "\u202f": " ",
+    "\u205f": " ",
+    "\u3000": " ",
+    "\u2028": "\n",
+    "\u2029": "\n",
+    # Slack's HTML escaping of what users typed
+    "&lt;": "<",
+    "&gt;": ">",
+    "&amp;": "&",
+    "&quot;": '"',
+    "&#39;": "'",
+    "&#x27;": "'",
+    # smart quotes and primes
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    # code fences and inline code
+    "`": "",
+    # dashes that fonts and word processors substitute for hyphens
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2012": "-",
+    "\u2013": "-",
+    "\u2212": "-",
+}
+
+# What may decorate the start of a line and is not part of the message: Terraform's gutters and box
+# corners, markdown quotes (raw or Slack-escaped), bullets, numbering, CI timestamps and markers.
+LINE_DECORATIONS = (
+    r"(?:[│┃║╷╵|]"
+    r"|(?:>|&gt;)"
+    r"|[-*•·▪◦]\s"
+    r"|\d{1,3}[.)]\s"
+    r"|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d{1,9})?(?:Z|[+-]\d\d:?\d\d)?\s"
+    r"|##\[(?:error|warning|debug|notice|group|endgroup)\]"
+    r"|(?:ERROR|WARN(?:ING)?|INFO|DEBUG|FATAL)(?:\s*\||:)\s"
+    r"|\[(?:ERROR|WARN(?:ING)?|INFO|DEBUG|FATAL)\]\s)"
+)
+
+# --- the canonical sentence ----------------------------------------------------------------------
+# How each policy type is named after "in a/an/the" or "no". Hyphens may be spaces or wraps.
+POLICY_TYPE_PHRASES: tuple[tuple[str, PolicyType], ...] = (
+    (r"service\s*control\s*polic(?:y|ies)|SCPs?\b", PolicyType.SCP),
+    (r"resource\s*control\s*polic(?:y|ies)|RCPs?\b", PolicyType.RCP),
+    (r"VPC\s*endpoint\s*polic(?:y|ies)", PolicyType.VPC_ENDPOINT),
+    (r"permissions?\s*boundar(?:y|ies)(?:\s*polic(?:y|ies))?", PolicyType.PERMISSIONS_BOUNDARY),
+    (r"sessions?\s*polic(?:y|ies)", PolicyType.SESSION_POLICY),
+    (r"resource\s*-?\s*based\s*polic(?:y|ies)", PolicyType.RESOURCE_BASED),
+    (r"(?:role\s*)?trust\s*polic(?:y|ies)", PolicyType.ROLE_TRUST),
+    (r"identity\s*-?\s*based\s*polic(?:y|ies)", PolicyType.IDENTITY_BASED),
+)
+
+# The anchor every canonical message shares.
+NOT_AUTHORIZED = r"is\s*not\s*authori[sz]ed\s*to\s*perform"
+
+# What names the caller before the anchor.
+PRINCIPAL_LABELS = r"(?:User|Service\s*Principal|Principal|Caller|Identity)\s*:"
+
+# --- wrappers that name an error code, an operation, a request id --------------------------------
+# Error codes that mean "a policy refused this request".
+DENIAL_ERROR_CODES: frozenset[str] = frozenset(
+    {
+        "AccessDenied",
+        "AccessDeniedException",
+        "AccessDeniedError",
+        "UnauthorizedOperation",
+        "Client.UnauthorizedOperation",
+        "UnauthorizedAccess",
+        "UnauthorizedException",
+        "AuthorizationError",
+        "AuthorizationErrorException",
+        "AuthorizationException",
+        "NotAuthorized",
+        "NotAuthorizedException",
+        "ForbiddenException",
+        "Forbidden",
+        "403",
+        "InsufficientPermissionsException",
+        "AccessDenied.Forbidden",
+    }
+)
+
+# --- service-specific refusals that do not use the canonical sentence ----------------------------
+# (kind, regex, action implied by the message or None). Named groups, when present, fill fields:
+# `resource`, `action`, `message`.
+SERVICE_MESSAGES: tuple[tuple[DenialKind, str, str | None], ...] = (
+    (
+        DenialKind.KMS_KEY_UNKNOWN,
+        r"(?P<message>The\s*ciphertext\s*refers\s*to\s*a\s*customer\s*master\s*key\s*that\s*does"
+        r"\s*not\s*exist[^\n]{0,200})",
+        None,
+    ),
+    (
+        DenialKind.STS_WEB_IDENTITY,
+        r"(?<!is )(?P<message>Not\s*authori[sz]ed\s*to\s*perform:?\s*"
+        r"(?P<action>sts:AssumeRoleWithWebIdentity))",
+        "sts:AssumeRoleWithWebIdentity",
+    ),
+    (
+        DenialKind.STS_SAML,
+        r"(?<!is )(?P<message>Not\s*authori[sz]ed\s*to\s*perform:?\s*"
+        r"(?P<action>sts:AssumeRoleWithSAML))",
+        "sts:AssumeRoleWithSAML",
+    ),
+    (
+        DenialKind.SQS_ACCESS,
+        r"(?P<message>Access\s*to\s*the\s*resource\s*(?P<resource>https?://sqs[.][^\s]{1,300}?)"
+        r"\s*is\s*denied)",
+        None,
+    ),
+    (
+        DenialKind.IDENTITY_CENTER_NO_ACCESS,
+        r"ForbiddenException\b[^\n]{0,200}?(?P<message>\bNo\s*access)",
+        None,
+    ),
+    (
+        DenialKind.LAKE_FORMATION,
+        r"(?P<message>Insufficient\s*Lake\s*Formation\s*permission\(?s?\)?[^\n]{0,300})",
+        None,
+    ),
+    (
+        DenialKind.BEDROCK_MODEL_ACCESS,
+        r"(?P<message>You\s*don'?t\s*have\s*access\s*to\s*the\s*model(?:\s*with\s*the\s*specified"
+        r"\s*model\s*ID)?\.?)",
+        None,
+    ),
+    (
+        DenialKind.CROSS_ACCOUNT_PASS_ROLE,
+        r"(?P<message>Cross\s*-?\s*account\s*pass\s*role\s*is\s*not\s*allowed\.?)",
+        "iam:PassRole",
+    ),
+    (
+        DenialKind.ROOT_ASSUME_ROLE,
+        r"(?P<message>Roles\s*may\s*not\s*be\s*assumed\s*by\s*root\s*accounts?\.?)",
+        "sts:AssumeRole",
+    ),
+)
+
+# --- CloudTrail ----------------------------------------------------------------------------------
+# eventSource hosts whose IAM action prefix is not the host's first label.
+EVENT_SOURCE_PREFIXES: dict[str, str] = {
+    "monitoring": "cloudwatch",
+    "email": "ses",
+    "runtime.sagemaker": "sagemaker",
+    "api.sagemaker": "sagemaker",
+    "runtime.lex": "lex",
+    "models.lex": "lex",
+    "bedrock-runtime": "bedrock",
+    "execute-api": "execute-api",
+    "elasticmapreduce": "elasticmapreduce",
+    "es": "es",
+    "tagging": "tag",
+    "signin": "signin",
+    "cognito-idp": "cognito-idp",
+    "ecr-public": "ecr-public",
+    "s3-outposts": "s3-outposts",
+}
+
+# --- detail-less refusals ------------------------------------------------------------------------
+# Words near an unexplained AccessDenied that say the refusal came from S3.
+S3_HINTS: tuple[str, ...] = (
+    "Amazon S3",
+    "Service: S3",
+    "S3Exception",
+    "AmazonS3Exception",
+    "<HostId>",
+    "host id:",
+    "HostID:",
+    "S3 Extended Request ID",
+    "Extended Request ID",
+    "s3.amazonaws.com",
+    "operation error S3:",
+)
+# Operation names with these words are S3's.
+S3_OPERATION_WORDS: tuple[str, ...] = ("Object", "Bucket", "Multipart", "UploadPart")

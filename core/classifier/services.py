@@ -1,0 +1,43 @@
+"""Service refusals that do not use the canonical sentence (KMS, STS federation, SQS, ...).
+
+Driven by `SERVICE_MESSAGES` in `core.classifier.phrases`: one regex and one `DenialKind` a row.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.classifier.candidate import Candidate
+from core.classifier.phrases import SERVICE_MESSAGES
+
+_ROWS = tuple(
+    (kind, re.compile(pattern, re.IGNORECASE), action) for kind, pattern, action in SERVICE_MESSAGES
+)
+_SQS_URL = re.compile(
+    r"https?://sqs\.(?P<region>[a-z0-9-]{1,30})\.amazonaws\.com(?:\.cn)?/(?P<account>\d{12})/"
+)
+
+
+def find_service_messages(text: str) -> list[Candidate]:
+    """Every service-specific refusal in normalised text."""
+    found: list[Candidate] = []
+    for kind, pattern, implied_action in _ROWS:
+        for m in pattern.finditer(text):
+            groups = m.groupdict()
+            message = " ".join((groups.get("message") or m.group()).split())
+            resource = groups.get("resource")
+            candidate = Candidate(
+                kind=kind,
+                start=m.start(),
+                end=m.end(),
+                action=groups.get("action") or implied_action,
+                resource=resource,
+                message=message,
+            )
+            if resource:
+                sqs = _SQS_URL.match(resource)
+                if sqs:
+                    candidate.region = sqs.group("region")
+                    candidate.resource_account = sqs.group("account")
+            found.append(candidate)
+    return found
