@@ -1,0 +1,53 @@
+"""Choosing the scenario: the first row of the `rule` table in `rules.toml` that matches wins.
+
+A row matches on any of `kind`, `policy_type`, `deny_kind` (a value, a list of values, `"any"` for
+any non-empty value, `"none"` for an empty one) and `transitive` (whether the message says
+`transitively through`). Fields a row leaves out match anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from core.record import DenialRecord
+from core.remediation.catalog import rules
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The scenario that applies and the warnings its row adds."""
+
+    scenario: str
+    warnings: tuple[str, ...]
+
+
+def _field_matches(expected: Any, actual: str | None) -> bool:
+    if expected == "any":
+        return actual is not None
+    if expected == "none":
+        return actual is None
+    if isinstance(expected, list):
+        return actual in expected
+    return bool(actual == expected)
+
+
+def _row_matches(row: Mapping[str, Any], record: DenialRecord) -> bool:
+    fields = {
+        "kind": record.kind.value,
+        "policy_type": record.policy_type.value if record.policy_type else None,
+        "deny_kind": record.deny_kind.value if record.deny_kind else None,
+    }
+    for name, actual in fields.items():
+        if name in row and not _field_matches(row[name], actual):
+            return False
+    return "transitive" not in row or row["transitive"] == (record.transitive_through is not None)
+
+
+def select(record: DenialRecord) -> Selection:
+    """The scenario for this denial; the table's last row matches everything."""
+    for row in rules()["rule"]:
+        if _row_matches(row, record):
+            return Selection(row["scenario"], tuple(row.get("warnings", ())))
+    raise LookupError("rules.toml: the rule table has no catch-all last row")
