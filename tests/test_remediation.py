@@ -347,6 +347,20 @@ def test_truncated_encoded_message_is_not_used_and_warned() -> None:
     assert any("cut off" in w for w in result.warnings)
 
 
+def test_action_is_inferred_from_the_operation_and_said_so() -> None:
+    result = remediate(
+        DenialRecord(
+            kind=DenialKind.S3_ACCESS_DENIED,
+            error_code="AccessDenied",
+            operation="HeadObject",
+            principal_arn=SESSION_ARN,
+            principal=ASSUMED,
+        )
+    )
+    assert "--action-names s3:GetObject" in shell(result)
+    assert any("HeadObject" in w and "s3:GetObject" in w for w in result.warnings)
+
+
 def test_missing_values_are_markers_and_said_so() -> None:
     result = remediate(DenialRecord(kind=DenialKind.S3_ACCESS_DENIED))
     assert "--bucket <bucket>" in shell(result)

@@ -12,6 +12,7 @@ import string
 from collections.abc import Iterator, Mapping
 
 from core.record import DenialRecord, PrincipalKind
+from core.remediation.catalog import rules
 
 # Every placeholder a text or command may use, with the marker shown when the denial lacks it.
 MARKERS: dict[str, str] = {
@@ -46,6 +47,7 @@ MARKERS: dict[str, str] = {
     "context_action": "<service:Action>",
     "trust_action": "sts:AssumeRole",
     "event_name": "<EventName>",
+    "operation": "<Operation>",
     "model_id": "<model-id>",
     "saml_audience": "<saml-audience-url>",
     # Filled per language by the builder.
@@ -228,19 +230,32 @@ def _principal_values(record: DenialRecord, out: dict[str, str]) -> dict[str, st
     return flags
 
 
+def _inferred_action(record: DenialRecord) -> tuple[str | None, str | None]:
+    """Service and action from the operation alone, when the error names no action."""
+    service = record.service or rules()["kind_service"].get(record.kind.value)
+    if not service or not record.operation:
+        return service, None
+    name = f"{service}:{record.operation}"
+    return service, rules()["operation_action"].get(name, name)
+
+
 def derive(record: DenialRecord) -> Values:
     """The placeholder values one denial carries."""
     out: dict[str, str] = {}
     flags = _principal_values(record, out)
     action = record.action or record.context_action
     service = record.service or (action.partition(":")[0].lower() if action else None)
+    inferred = False
+    if not action:
+        service, action = _inferred_action(record)
+        inferred = action is not None
     if action:
         out["action"] = _normalise_action(action)
         out["event_name"] = action.partition(":")[2] or action
         if action.lower().startswith("sts:"):
             out["trust_action"] = out["action"]
     if record.operation:
-        out["event_name"] = record.operation
+        out["event_name"] = out["operation"] = record.operation
     if service:
         out["service"] = service
     if record.region:
@@ -275,4 +290,7 @@ def derive(record: DenialRecord) -> Values:
         out["suggestion"] = suggestion
     if record.service_suggestion:
         out["service_suggestion"] = record.service_suggestion
-    return Values(out, flags)
+    values = Values(out, flags)
+    if inferred:
+        values.flag("action_inferred")
+    return values
