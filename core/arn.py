@@ -23,7 +23,7 @@ PARTITIONS = (
 
 _ACCOUNT = re.compile(r"\d{12}")
 _SERVICE_PRINCIPAL = re.compile(r"[a-z0-9][a-z0-9.-]{0,120}\.amazonaws\.com(?:\.cn)?")
-_REGION = re.compile(r"[a-z]{2}(?:-[a-z]+){1,3}-\d{1,2}")
+_REGION = re.compile(r"[a-z]{2,4}(?:-[a-z]+){1,3}-\d{1,2}")
 
 
 def split_arn(arn: str) -> tuple[str, str, str, str, str] | None:

@@ -39,6 +39,7 @@ CREDENTIAL_PATTERNS: tuple[tuple[str, str], ...] = (
     ("missing-credentials", r"Could\s*not\s*load\s*credentials\s*from\s*any\s*providers"),
     ("missing-credentials", r"\bMissingAuthenticationToken\b"),
     ("missing-credentials", r"Missing\s*Authentication\s*Token"),
+    ("login-failed", r"Incorrect\s*username\s*or\s*password"),
 )
 
 _COMPILED = tuple(

@@ -41,7 +41,8 @@ def might_contain_denial(text: str) -> bool:
         for char in INVISIBLE:
             if char in text:
                 text = text.replace(char, "")
-    lowered = text.lower()
+    # A hard wrap may split a trigger word: look at the text with line breaks removed.
+    lowered = text.lower().replace("\r", "").replace("\n", "")
     return any(trigger in lowered for trigger in TRIGGERS)
 
 

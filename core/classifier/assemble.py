@@ -5,7 +5,8 @@ detail-less error codes turned into denials of their own, principals parsed, act
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 
 from core.arn import account_of, parse_principal, region_of
 from core.classifier.candidate import Candidate
@@ -17,6 +18,7 @@ from core.record import DenialKind, DenialRecord
 
 PREFIX_WINDOW = 400  # how far before a denial its wrapper may start
 FOLLOW_WINDOW = 400  # how far after a denial its request id and status may stand
+ECHO_WINDOW = 1500  # how far after a denial an SDK may print its error code again (JS dumps)
 MATCHED_TEXT_LIMIT = 2000
 
 _XML_MESSAGE = re.compile(r"<Message>\s*(?P<v>[^<]{0,300})</Message>")
@@ -25,52 +27,104 @@ _GENERIC_WINDOW = 400
 ActionChecker = Callable[[str], tuple[bool | None, str | None, bool | None, str | None]]
 
 
+class Spans:
+    """Answers "is this position inside one of these spans?" in logarithmic time."""
+
+    def __init__(self, spans: Sequence[Candidate]) -> None:
+        ordered = sorted(spans, key=lambda c: c.start)
+        self._starts = [c.start for c in ordered]
+        self._reach: list[int] = []
+        reach = -1
+        for c in ordered:
+            reach = max(reach, c.end)
+            self._reach.append(reach)
+
+    def covers(self, pos: int) -> bool:
+        """Whether some span starts at or before `pos` and ends after it."""
+        i = bisect_right(self._starts, pos) - 1
+        return i >= 0 and self._reach[i] > pos
+
+
 def drop_inside(candidates: list[Candidate], containers: list[Candidate]) -> list[Candidate]:
     """The candidates that do not start inside any container's span."""
     if not containers:
         return candidates
-    return [c for c in candidates if not any(k.start <= c.start < k.end for k in containers)]
+    spans = Spans(containers)
+    return [c for c in candidates if not spans.covers(c.start)]
 
 
 def attach_wrappers(
     candidates: list[Candidate], annotations: list[Annotation], text: str
 ) -> set[int]:
-    """Give each candidate the wrapper fields written around it; the annotations used, by index."""
+    """Give each candidate the wrapper fields written around it; the annotations used, by index.
+
+    Before a denial: the nearest wrapper that names an error code (and what lies between it and the
+    denial). Inside it: everything. After it: request ids and statuses, and an error code on the
+    same line (Java), up to the next error code that starts another error; dumped error objects
+    that repeat the denial's code further down are claimed too.
+    """
     used: set[int] = set()
+    starts = [a.start for a in annotations]
     ordered = sorted(candidates, key=lambda c: c.start)
     for n, cand in enumerate(ordered):
         floor = ordered[n - 1].end if n else 0
         ceiling = ordered[n + 1].start if n + 1 < len(ordered) else len(text)
+        lo = bisect_left(starts, max(floor, cand.start - PREFIX_WINDOW))
+        begin = bisect_left(starts, cand.start)
+        inner_end = bisect_left(starts, cand.end)
+        if cand.wrapped:  # structured sources carry their own fields
+            used.update(range(begin, inner_end))
+            continue
+        nearest = next(
+            (i for i in range(begin - 1, lo - 1, -1) if annotations[i].error_code is not None),
+            None,
+        )
+        if nearest is not None and annotations[nearest].prefix:
+            # Go v2 prints operation, status and request id before `api error Code:`.
+            first = nearest
+            reach = annotations[nearest].start - PREFIX_WINDOW
+            while first > lo and annotations[first - 1].error_code is None:
+                if annotations[first - 1].start < reach:
+                    break
+                first -= 1
+            for i in range(first, begin):
+                _claim(cand, annotations[i], used, i, code=i >= nearest)
+        elif nearest is None:
+            line_start = text.rfind("\n", 0, cand.start) + 1
+            for i in range(lo, begin):
+                if annotations[i].start >= line_start:
+                    _claim(cand, annotations[i], used, i, code=False)
+        for i in range(begin, inner_end):
+            _claim(cand, annotations[i], used, i, code=cand.error_code is None)
         line_end = text.find("\n", cand.end)
         line_end = len(text) if line_end < 0 else line_end
-        for i, ann in enumerate(annotations):
-            inside = cand.start <= ann.start < cand.end
-            before = max(floor, cand.start - PREFIX_WINDOW) <= ann.start < cand.start
-            after = cand.end <= ann.start < min(ceiling, cand.end + FOLLOW_WINDOW)
-            if not (inside or before or after):
-                continue
-            if cand.wrapped:
-                if inside:
-                    used.add(i)
-                continue
+        horizon = min(ceiling, cand.end + ECHO_WINDOW)
+        for i in range(inner_end, bisect_left(starts, horizon)):
+            ann = annotations[i]
             if ann.error_code is not None:
-                same_line_after = after and ann.start <= line_end
-                if (before and ann.prefix) or inside or same_line_after:
-                    if cand.error_code is None or before:
-                        cand.error_code = ann.error_code
-                    if ann.operation:
-                        cand.operation = ann.operation
+                if ann.start <= line_end:
+                    _claim(cand, ann, used, i, code=cand.error_code is None)
+                    continue
+                if ann.echo and ann.error_code == cand.error_code:
                     used.add(i)
-            elif ann.operation and (before or inside):
-                cand.operation = ann.operation
-                used.add(i)
-            if ann.http_status is not None and cand.http_status is None:
-                cand.http_status = ann.http_status
-                used.add(i)
-            if ann.request_id is not None and cand.request_id is None:
-                cand.request_id = ann.request_id
-                used.add(i)
+                    continue
+                break  # another error starts here
+            if ann.start < cand.end + FOLLOW_WINDOW:
+                _claim(cand, ann, used, i, code=False)
     return used
+
+
+def _claim(cand: Candidate, ann: Annotation, used: set[int], index: int, *, code: bool) -> None:
+    """Copy what an annotation says into the candidate (the code only when asked)."""
+    if code and ann.error_code is not None:
+        cand.error_code = ann.error_code
+    if ann.operation and (code or cand.operation is None):
+        cand.operation = ann.operation
+    if ann.http_status is not None and cand.http_status is None:
+        cand.http_status = ann.http_status
+    if ann.request_id is not None and cand.request_id is None:
+        cand.request_id = ann.request_id
+    used.add(index)
 
 
 def generic_denials(
@@ -78,15 +132,21 @@ def generic_denials(
 ) -> list[Candidate]:
     """Detail-less denials from error codes no other denial claimed (credential errors excluded)."""
     found: list[Candidate] = []
+    claimed = Spans(candidates)
     for i, ann in enumerate(annotations):
-        if i in used or ann.error_code is None:
+        if i in used or not (ann.is_denial_code or ann.bare or ann.http_status == 403):
             continue
-        if not ann.is_denial_code and ann.http_status != 403:
+        if claimed.covers(ann.start):
             continue
-        if any(c.start <= ann.start < c.end for c in candidates):
-            continue
-        if found and ann.start <= found[-1].end:
-            _merge(found[-1], ann)
+        if found and (
+            ann.start <= found[-1].end
+            or (
+                ann.echo
+                and ann.start <= found[-1].end + ECHO_WINDOW
+                and ann.error_code in (found[-1].error_code, None)
+            )
+        ):
+            _merge(found[-1], ann)  # the same refusal, printed again further down (JS dumps)
             continue
         line_end = text.find("\n", ann.end)
         line_end = len(text) if line_end < 0 else line_end
@@ -103,6 +163,8 @@ def generic_denials(
             message = _message_before(text[line_start : ann.start])
         message = " ".join(message.split())[:300] or None
         context = text[line_start:window_end]
+        if ann.error_code is None and not ann.bare and not _says_denied(context):
+            continue  # a 403 status alone, with nothing saying access was denied
         cand = Candidate(
             kind=_generic_kind(ann, context),
             start=ann.start,
@@ -112,6 +174,11 @@ def generic_denials(
             http_status=ann.http_status,
             message=message,
         )
+        j = i - 1
+        while j >= 0 and annotations[j].start >= line_start:
+            if annotations[j].error_code is None:
+                _merge(cand, annotations[j])  # Go v2 prints operation, status, request id first
+            j -= 1
         _attach_following(cand, annotations, i, text)
         found.append(cand)
     return found
@@ -140,7 +207,12 @@ def _attach_following(
         _merge(cand, ann)
 
 
+def _says_denied(context: str) -> bool:
+    return "Access Denied" in context or "Forbidden" in context
+
+
 def _merge(cand: Candidate, ann: Annotation) -> None:
+    cand.error_code = cand.error_code or ann.error_code
     cand.operation = cand.operation or ann.operation
     cand.http_status = cand.http_status or ann.http_status
     cand.request_id = cand.request_id or ann.request_id

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from core.classifier.candidate import Candidate
+from core.classifier.flex import flex
 from core.classifier.phrases import NOT_AUTHORIZED, POLICY_TYPE_PHRASES, PRINCIPAL_LABELS
 from core.record import DenialKind, DenyKind, PolicyType
 
@@ -21,31 +22,33 @@ TAIL_WINDOW = 4000  # how far after the anchor the sentence may run
 
 _I = re.IGNORECASE
 _POLICY = "|".join(f"(?:{p})" for p, _ in POLICY_TYPE_PHRASES)
-_POLICY_RES = tuple((re.compile(p, _I), t) for p, t in POLICY_TYPE_PHRASES)
+_POLICY_RES = tuple((re.compile(flex(p), _I), t) for p, t in POLICY_TYPE_PHRASES)
 
-ANCHOR = re.compile(NOT_AUTHORIZED, _I)
-_LABEL = re.compile(PRINCIPAL_LABELS, _I)
+ANCHOR = re.compile(flex(NOT_AUTHORIZED), _I)
+_LABEL = re.compile(flex(PRINCIPAL_LABELS), _I)
 _USER_WORD = re.compile(r"\bUser\s*$", _I)
 _LEAD = re.compile(r"\s*:?\s*")
 
 # What can follow the action or the resource. Named groups say which phrase it is.
 _STOP = re.compile(
-    "|".join(
-        (
-            r"(?P<onthis>on\s*this\s*resource)",
-            r"(?P<on>on\s*(?:the\s*)?resources?\s*:|on\s*(?:the\s*)?resources?(?=\s*(?:arn:|\")))",
-            r"(?P<explicit>with\s*(?:an?|the)\s*explicit\s*deny)",
-            r"(?P<kms>because\s*the\s*resource\s*does\s*not\s*exist\s*in\s*this\s*region)",
-            rf"(?P<implicit>because\s*no\s*(?P<ipt>{_POLICY})\s*allows?)",
-            r"(?P<because>because\b)",
-            rf"(?P<trans>transitively\s*through\s*(?:an?|the)?\s*(?P<tpt>{_POLICY}))",
-            r"(?P<encoded>Encoded\s*authorization\s*failure\s*message)",
-            r"(?P<authz>(?:Go\s*to\s*)?https?://\S{0,300}?#/authorization-details/|"
-            r"authorization\s*id\s*:)",
-            r"(?P<end>\.(?=\s|$)|\n\n|\n(?=\s*(?:status\s*code|request\s*id|\(Service|at\s|"
-            r"Traceback|File\s\"|\{|\}|\[|\]|[A-Za-z.]{0,80}(?:Exception|Error)\b))|"
-            r"\s\((?:Service|Status\s*Code|Request\s*ID)\s*:|[;\"'<>\\]|"
-            rf"{PRINCIPAL_LABELS}|{NOT_AUTHORIZED})",
+    flex(
+        "|".join(
+            (
+                r"(?P<onthis>on\s*this\s*resource)",
+                r"(?P<on>on\s*(?:the\s*)?resources?\s*:|on\s*(?:the\s*)?resources?(?=\s*(?:arn:|\")))",
+                r"(?P<explicit>with\s*(?:an?|the)\s*explicit\s*deny)",
+                r"(?P<kms>because\s*the\s*resource\s*does\s*not\s*exist\s*in\s*this\s*region)",
+                rf"(?P<implicit>because\s*no\s*(?P<ipt>{_POLICY})\s*allows?)",
+                r"(?P<because>because\b)",
+                rf"(?P<trans>transitively\s*through\s*(?:an?|the)?\s*(?P<tpt>{_POLICY}))",
+                r"(?P<encoded>Encoded\s*authorization\s*failure\s*message)",
+                r"(?P<authz>(?:Go\s*to\s*)?https?://\S{0,300}?#/authorization-details/|"
+                r"authorization\s*id\s*:)",
+                r"(?P<end>\.(?=\s|$)|\n\n|\n(?=\s*(?:status\s*code|request\s*id|\(Service|at\s|"
+                r"Traceback|File\s\"|\{|\}|\[|\]|[A-Za-z.]{0,80}(?:Exception|Error)\b))|"
+                r"\s\((?:Service|Status\s*Code|Request\s*ID)\s*:|[;\"'\\]|</|"
+                rf"{PRINCIPAL_LABELS}|{NOT_AUTHORIZED})",
+            )
         )
     ),
     _I | re.MULTILINE,
@@ -53,23 +56,24 @@ _STOP = re.compile(
 
 _ACTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\s*:\s*[A-Za-z0-9_*.-]{1,200}")
 _IMPLICIT_TAIL = re.compile(
-    r"\s*(?:the\s*)?(?P<action>[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\s*:\s*[A-Za-z0-9_*.\n-]{1,200}?)?"
-    r"\s*action\b",
+    flex(r"\s*(?:the\s*)?")
+    + r"(?P<action>[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\s*:\s*[A-Za-z0-9_*.\n-]{1,200}?)?"
+    + flex(r"\s*action\b"),
     _I,
 )
-_IN_POLICY = re.compile(rf"\s*in\s*(?:an?|the)?\s*(?P<pt>{_POLICY})", _I)
+_IN_POLICY = re.compile(flex(rf"\s*in\s*(?:an?|the)?\s*(?P<pt>{_POLICY})"), _I)
 _POLICY_ARN = re.compile(
-    r"(?:\s*:\s*|\s*,?\s*with\s*(?:the\s*)?policy\s*ARN\s*:?\s*|\s*\(\s*policy\s*ARN\s*:?\s*)"
-    r"(?P<arn>arn:[A-Za-z0-9-]{1,20}:[A-Za-z0-9-]{1,40}:[^\s\"'<>,;()]{1,900})",
+    flex(r"(?:\s*:\s*|\s*,?\s*with\s*(?:the\s*)?policy\s*ARN\s*:?\s*|\s*\(\s*policy\s*ARN\s*:?\s*)")
+    + r"(?P<arn>arn:[A-Za-z0-9-]{1,20}:[A-Za-z0-9-]{1,40}:[^\s\"'<>,;()]{1,900})",
     _I,
 )
 _AUTHZ_LINK = re.compile(
     r"https?://[^\s\"'<>]{1,300}?#/authorization-details/(?P<id>[A-Za-z0-9_-]{1,128})"
 )
-_AUTHZ_ID = re.compile(r"authorization\s*id\s*:?\s*(?P<id>[A-Za-z0-9_-]{4,128})", _I)
+_AUTHZ_ID = re.compile(flex(r"authorization\s*id\s*:?\s*") + r"(?P<id>[A-Za-z0-9_-]{4,128})", _I)
 ENCODED = re.compile(
-    r"Encoded\s*authorization\s*failure\s*message\s*:?\s*"
-    r"(?P<blob>[A-Za-z0-9_+/=-]{1,20000}(?:\n[A-Za-z0-9_+/=-]{1,20000}(?=\n|$))*)"
+    flex(r"Encoded\s*authorization\s*failure\s*message\s*:?\s*")
+    + r"(?P<blob>[A-Za-z0-9_+/=-]{1,20000}(?:\n[A-Za-z0-9_+/=-]{1,20000}(?=\n|$))*)"
     r"(?P<trunc>\s*(?:\.\.\.|…|\[truncated\]|\(truncated\)))?",
     _I | re.MULTILINE,
 )
@@ -276,8 +280,8 @@ def _read_policy_arn(text: str, pos: int, limit: int, candidate: Candidate) -> i
 
 # What may follow a full stop and still belong to the same denial.
 _CONTINUATION = re.compile(
-    r"\s*(?:Go\s*to\s*https?://|https?://\S{0,300}?#/authorization-details/|authorization\s*id"
-    r"|Encoded\s*authorization\s*failure\s*message)",
+    r"[^\n]{0,200}?(?:#/authorization-details/|"
+    + flex(r"authorization\s*id|Encoded\s*authorization\s*failure\s*message)"),
     _I,
 )
 

@@ -7,6 +7,7 @@ so a paste that is not valid JSON (cut short, several events, log prefixes) stil
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from core.classifier import canonical
 from core.classifier.candidate import Candidate
@@ -42,8 +43,9 @@ def find_cloudtrail(text: str) -> list[Candidate]:
     for code in codes:
         if code.group("v") not in DENIAL_ERROR_CODES:
             continue
-        begin = max((s for s in starts if s <= code.start()), default=0)
-        end = min((s for s in starts if s > code.start()), default=len(text))
+        at = bisect_right(starts, code.start())
+        begin = starts[at - 1] if at else 0
+        end = starts[at] if at < len(starts) else len(text)
         begin = max(begin, code.start() - 20000)
         end = min(end, code.end() + 20000)
         fields = {}

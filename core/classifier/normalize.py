@@ -70,8 +70,15 @@ def _link_text(match: re.Match[str]) -> str:
         return url
     # Slack auto-links what the user typed (`s3.amazonaws.com` → `<http://s3.amazonaws.com|...>`):
     # keep what they typed when the label is the URL without its scheme; otherwise keep the URL.
+    url = _unescape(url)
+    label = _unescape(label)
     bare = url.split("://", 1)[-1].removeprefix("mailto:")
     return label if label in (bare, url) else url
+
+
+def _unescape(value: str) -> str:
+    # Slack escapes `&`, `<` and `>` inside links too.
+    return value.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def normalize(text: str) -> Normalized:

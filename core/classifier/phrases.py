@@ -87,8 +87,8 @@ REPLACEMENTS: dict[str, str] = {
     "\u201a": "'",
     "\u201b": "'",
     "\u2032": "'",
-    # code fences and inline code
-    "`": "",
+    # code fences and inline code: a space keeps the token boundary the backtick marked
+    "`": " ",
     # dashes that fonts and word processors substitute for hyphens
     "\u2010": "-",
     "\u2011": "-",
@@ -127,7 +127,7 @@ POLICY_TYPE_PHRASES: tuple[tuple[str, PolicyType], ...] = (
 NOT_AUTHORIZED = r"is\s*not\s*authori[sz]ed\s*to\s*perform"
 
 # What names the caller before the anchor.
-PRINCIPAL_LABELS = r"(?:User|Service\s*Principal|Principal|Caller|Identity)\s*:"
+PRINCIPAL_LABELS = r"\b(?:User|Service\s*Principal|Principal|Caller|Identity)\s*:"
 
 # --- wrappers that name an error code, an operation, a request id --------------------------------
 # Error codes that mean "a policy refused this request".
@@ -143,9 +143,7 @@ DENIAL_ERROR_CODES: frozenset[str] = frozenset(
         "AuthorizationError",
         "AuthorizationErrorException",
         "AuthorizationException",
-        "NotAuthorized",
-        "NotAuthorizedException",
-        "ForbiddenException",
+        "ForbiddenException",  # (Cognito's NotAuthorizedException is a login failure: not here)
         "Forbidden",
         "403",
         "InsufficientPermissionsException",

@@ -8,10 +8,12 @@ from __future__ import annotations
 import re
 
 from core.classifier.candidate import Candidate
+from core.classifier.flex import flex
 from core.classifier.phrases import SERVICE_MESSAGES
 
 _ROWS = tuple(
-    (kind, re.compile(pattern, re.IGNORECASE), action) for kind, pattern, action in SERVICE_MESSAGES
+    (kind, re.compile(flex(pattern), re.IGNORECASE), action)
+    for kind, pattern, action in SERVICE_MESSAGES
 )
 _SQS_URL = re.compile(
     r"https?://sqs\.(?P<region>[a-z0-9-]{1,30})\.amazonaws\.com(?:\.cn)?/(?P<account>\d{12})/"

@@ -46,6 +46,8 @@ _SCAN = re.compile(
             rf"(?P<rid>(?:Request\s*ID|RequestID|request\s*id|requestId|x-amzn-RequestId)\"?'?"
             rf"\s*[:=]\s*[\"']?(?P<rid_value>{_RID}))",
             rf"(?P<xmlrid><RequestId>\s*(?P<xmlrid_value>{_RID})\s*</RequestId>)",
+            # An exception that is itself S3's bare refusal (.NET, Java v2): no code printed
+            r"(?P<bare>(?:AmazonS3Exception|S3Exception)\s*:\s*Access\s*Denied\b)",
         )
     ),
     re.MULTILINE,
@@ -63,6 +65,8 @@ class Annotation:
     http_status: int | None = None
     request_id: str | None = None
     prefix: bool = False  # written before the message it wraps (CLI, Go, JS, XML)
+    echo: bool = False  # a field of a dumped error object; may repeat the code printed above
+    bare: bool = False  # itself a detail-less refusal (`S3Exception: Access Denied`)
 
     @property
     def is_denial_code(self) -> bool:
@@ -114,11 +118,15 @@ def scan(text: str) -> list[Annotation]:
         elif kind == "xml":
             found.append(Annotation(start, end, error_code=_code(m.group("xml_code")), prefix=True))
         elif kind == "js":
-            found.append(Annotation(start, end, error_code=_code(m.group("js_code"))))
+            found.append(
+                Annotation(start, end, error_code=_code(m.group("js_code")), prefix=True, echo=True)
+            )
         elif kind == "status":
             found.append(Annotation(start, end, http_status=int(m.group("status_value"))))
         elif kind == "rid":
             found.append(Annotation(start, end, request_id=m.group("rid_value")))
+        elif kind == "bare":
+            found.append(Annotation(start, end, prefix=True, bare=True))
         elif kind == "xmlrid":
             found.append(Annotation(start, end, request_id=m.group("xmlrid_value")))
     return found
