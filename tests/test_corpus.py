@@ -73,9 +73,9 @@ def _summary(dumps: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
 def test_corpus_is_well_formed() -> None:
     ids = [case["id"] for case in CASES]
     assert len(ids) == len(set(ids)), "duplicate ids"
-    assert len(CASES) >= 100
+    assert len(CASES) >= 250
     families = {case["family"] for case in CASES}
-    assert families <= set(range(1, 11))
+    assert families == set(range(1, 11))
     for case in CASES:
         assert case.keys() >= REQUIRED_KEYS, case["id"]
         assert case["id"].startswith(f"{case['family']}-"), case["id"]
@@ -84,7 +84,33 @@ def test_corpus_is_well_formed() -> None:
         for expected in case["denials"]:
             assert isinstance(expected, dict) and expected, case["id"]
     not_denials = [case for case in CASES if case["family"] == 9]
+    assert len(not_denials) >= 50
     assert all(case["denials"] == [] for case in not_denials)
+
+
+def test_corpus_labels_name_real_fields_and_values() -> None:
+    from core.model import Denial, Principal
+    from core.record import DenialKind, DenyKind, PolicyType, PrincipalKind
+
+    fields = set(Denial.model_fields)
+    principal_fields = set(Principal.model_fields)
+    enums = {
+        "kind": {k.value for k in DenialKind},
+        "policy_type": {p.value for p in PolicyType} | {None},
+        "transitive_through": {p.value for p in PolicyType} | {None},
+        "deny_kind": {d.value for d in DenyKind} | {None},
+        "principal.kind": {k.value for k in PrincipalKind},
+    }
+    for case in CASES:
+        for expected in case["denials"]:
+            assert "kind" in expected, case["id"]
+            for key, value in expected.items():
+                head, _, tail = key.partition(".")
+                assert head in fields, (case["id"], key)
+                if tail:
+                    assert head == "principal" and tail in principal_fields, (case["id"], key)
+                if key in enums:
+                    assert value in enums[key], (case["id"], key, value)
 
 
 # --- the corpus through the classifier --------------------------------------------------------

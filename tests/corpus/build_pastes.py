@@ -1886,7 +1886,2888 @@ def family_4() -> None:
     )
 
 
-FAMILIES = [family_1, family_2, family_3, family_4]
+# =============================================================================================
+# 5. copy damage: hard wraps, indentation, CRLF, odd spaces, Slack escaping, smart quotes
+# =============================================================================================
+
+
+def hardwrap(text: str, width: int) -> str:
+    """Cut every `width` characters regardless of words, as a terminal copy does; trailing
+    spaces on each line are trimmed (so a space at a cut point is eaten)."""
+    lines = [text[i : i + width].rstrip(" ") for i in range(0, len(text), width)]
+    return "\n".join(lines)
+
+
+def family_5() -> None:
+    p = "arn:aws:sts::111122223333:assumed-role/github-actions-deploy/GitHubActions"
+    r = "arn:aws:s3:::static-web-prod-111122223333/index.html"
+    sentence = (
+        f'User: {p} is not authorized to perform: s3:PutObject on resource: "{r}" because no '
+        "identity-based policy allows the s3:PutObject action"
+    )
+    case(
+        5,
+        hardwrap(sentence, 80),
+        [na(p, "s3:PutObject", r, "identity_based", "implicit")],
+        "80-column terminal wrap: cuts inside the quoted resource ARN and the trailing action",
+    )
+    p = "arn:aws:iam::123456789012:user/JohnDoe"
+    sentence = (
+        f"User: {p} is not authorized to perform: codecommit:ListRepositories because no "
+        "identity-based policy allows the codecommit:ListRepositories action"
+    )
+    case(
+        5,
+        hardwrap(sentence, 72),
+        [na(p, "codecommit:ListRepositories", None, "identity_based", "implicit")],
+        "72-column wrap cuts inside 'perform:' (perfor|m:) and 'the'",
+    )
+    p = "arn:aws:sts::444455556666:assumed-role/data-platform-airflow-worker/airflow-worker-7d9f8c6b5-x2kqp"
+    r = "arn:aws:s3:::analytics-curated-444455556666/warehouse/orders/dt=2026-11-28/part-00000.snappy.parquet"
+    sentence = (
+        f'User: {p} is not authorized to perform: s3:GetObject on resource: "{r}" with an explicit '
+        "deny in a resource-based policy"
+    )
+    case(
+        5,
+        hardwrap(sentence, 100),
+        [na(p, "s3:GetObject", r, "resource_based", "explicit")],
+        "100-column wrap cuts inside the principal ARN, the resource ARN's account and 'resource-|based'",
+    )
+    case(
+        5,
+        "User: arn:aws:iam::123456789012:user/JohnDoe is not authorized to\n"
+        "perform: codecommit:ListRepositories because no service control policy\n"
+        "allows the codecommit:ListRepositories action",
+        [
+            na(
+                "arn:aws:iam::123456789012:user/JohnDoe",
+                "codecommit:ListRepositories",
+                None,
+                "scp",
+                "implicit",
+            )
+        ],
+        "word wrap (newline replaces the space)",
+    )
+    case(
+        5,
+        "User: arn:aws:iam::123456789012:user/JohnDoe is not authorized to per\n"
+        "form: sagemaker:ListModels with an explicit deny in a permissions bound\n"
+        "ary",
+        [
+            na(
+                "arn:aws:iam::123456789012:user/JohnDoe",
+                "sagemaker:ListModels",
+                None,
+                "permissions_boundary",
+                "explicit",
+            )
+        ],
+        "cuts inside 'perform:' and inside 'boundary'",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/ecs-task-role/6b1c2d3e4f5a"
+    r = "arn:aws:sqs:us-east-1:111122223333:image-resize-jobs"
+    case(
+        5,
+        "    botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the\n"
+        f"    SendMessage operation: User: {p}\n"
+        f"    is not authorized to perform: sqs:sendmessage on resource: {r}\n"
+        "    because no identity-based policy allows the sqs:sendmessage action",
+        [
+            na(
+                p,
+                "sqs:sendmessage",
+                r,
+                "identity_based",
+                "implicit",
+                error_code="AccessDenied",
+                operation="SendMessage",
+            )
+        ],
+        "indented and word-wrapped, wrapper included",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/win-build-agent/i-0b1c2d3e4f5a6b7c8"
+    r = "arn:aws:s3:::build-cache-111122223333/nuget/packages.zip"
+    case(
+        5,
+        "C:\\agent\\_work\\1\\s> aws s3 cp s3://build-cache-111122223333/nuget/packages.zip .\r\n"
+        "download failed: s3://build-cache-111122223333/nuget/packages.zip to .\\packages.zip An "
+        "error occurred (AccessDenied) when calling the GetObject operation: User: "
+        f'{p} is not authorized to perform: s3:GetObject on resource: "{r}" because no '
+        "identity-based policy allows the s3:GetObject action\r\n"
+        "C:\\agent\\_work\\1\\s>",
+        [
+            na(
+                p,
+                "s3:GetObject",
+                r,
+                "identity_based",
+                "implicit",
+                error_code="AccessDenied",
+                operation="GetObject",
+            )
+        ],
+        "Windows agent log with CRLF",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/win-build-agent/i-0b1c2d3e4f5a6b7c8"
+    r = "arn:aws:ecr:us-east-1:111122223333:repository/web"
+    sentence = (
+        f"User: {p} is not authorized to perform: ecr:BatchCheckLayerAvailability on resource: "
+        f"{r} because no identity-based policy allows the ecr:BatchCheckLayerAvailability action"
+    )
+    case(
+        5,
+        hardwrap(sentence, 90).replace("\n", "\r\n") + "\r\n",
+        [na(p, "ecr:BatchCheckLayerAvailability", r, "identity_based", "implicit")],
+        "CRLF hard wraps at 90 columns",
+    )
+    p = "arn:aws:iam::123456789012:user/JohnDoe"
+    case(
+        5,
+        f"User:\u00a0{p}\u00a0is\u00a0not\u00a0authorized\u00a0to\u00a0perform:\u00a0"
+        "codecommit:ListRepositories\u00a0with\u00a0an\u00a0explicit\u00a0deny\u00a0in\u00a0an"
+        "\u00a0identity-based\u00a0policy",
+        [na(p, "codecommit:ListRepositories", None, "identity_based", "explicit")],
+        "every space a U+00A0",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/support-readonly/jdoe"
+    r = "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/payments:*"
+    case(
+        5,
+        f"User: arn:aws:sts::111122223333:\u200bassumed-role/support-readonly/jdoe is not "
+        f"authorized to perform: logs:\u200bGetLogEvents on resource: {r} because no "
+        "identity-based policy allows the logs:GetLogEvents action",
+        [na(p, "logs:GetLogEvents", r, "identity_based", "implicit")],
+        "zero-width spaces inside the ARN and the action (a chat client's break hints): removed",
+    )
+    p = "arn:aws:iam::123456789012:user/ops-reader"
+    case(
+        5,
+        f"\ufeffUser: {p} is not authorized to perform: ce:GetCostAndUsage on resource: "
+        "arn:aws:ce:us-east-1:123456789012:/GetCostAndUsage because no identity-based policy "
+        "allows the ce:GetCostAndUsage action\n",
+        [
+            na(
+                p,
+                "ce:GetCostAndUsage",
+                "arn:aws:ce:us-east-1:123456789012:/GetCostAndUsage",
+                "identity_based",
+                "implicit",
+            )
+        ],
+        "UTF-8 BOM at the start (pasted from a saved file)",
+    )
+    p = "arn:aws:iam::123456789012:user/ci"
+    r = "arn:aws:s3:::release-bucket-123456789012/v2.3.1/app.tar.gz"
+    case(
+        5,
+        "got this back from the presigned upload :confused:\n"
+        '```&lt;?xml version="1.0" encoding="UTF-8"?&gt;\n'
+        f"&lt;Error&gt;&lt;Code&gt;AccessDenied&lt;/Code&gt;&lt;Message&gt;User: {p} is not "
+        f'authorized to perform: s3:PutObject on resource: "{r}" with an explicit deny in a '
+        "service control policy&lt;/Message&gt;&lt;RequestId&gt;YJ2K7QX1V9M3P8ZA&lt;/RequestId&gt;"
+        "&lt;/Error&gt;```",
+        [
+            na(
+                p,
+                "s3:PutObject",
+                r,
+                "scp",
+                "explicit",
+                error_code="AccessDenied",
+                request_id="YJ2K7QX1V9M3P8ZA",
+            )
+        ],
+        "Slack escapes < > as &lt; &gt; in message text",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/cdn-publisher/publisher"
+    case(
+        5,
+        f"User: {p} is not authorized to perform: s3:PutObject on resource: "
+        '"arn:aws:s3:::<http://assets.example.com/img/logo.png|assets.example.com/img/logo.png>" '
+        "because no identity-based policy allows the s3:PutObject action",
+        [
+            na(
+                p,
+                "s3:PutObject",
+                "arn:aws:s3:::assets.example.com/img/logo.png",
+                "identity_based",
+                "implicit",
+            )
+        ],
+        "Slack auto-linked the domain-like bucket name inside the ARN; the link is undone",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_PowerUserAccess_3f2c1a9b8d7e6f50/maria.garcia@example.com"
+    slack_p = (
+        "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_PowerUserAccess_3f2c1a9b8d7e6f50/"
+        "<mailto:maria.garcia@example.com|maria.garcia@example.com>"
+    )
+    case(
+        5,
+        f"User: {slack_p} is not authorized to perform: ssm:StartSession on resource: "
+        "arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0 because no "
+        "identity-based policy allows the ssm:StartSession action",
+        [
+            na(
+                p,
+                "ssm:StartSession",
+                "arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0",
+                "identity_based",
+                "implicit",
+            )
+        ],
+        "Slack turned the email session name into <mailto:...|...>; un-linked in principal_arn",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/queue-consumer/consumer"
+    case(
+        5,
+        "ping <@U04ABCD1234> can you check the queue policy? "
+        "<mailto:platform-oncall@example.com|platform-oncall@example.com> is cc'd\n"
+        f"User: {p} is not authorized to perform: sqs:DeleteMessage on resource: "
+        "arn:aws:sqs:us-west-2:111122223333:thumbnail-jobs because no resource-based policy allows "
+        "the sqs:DeleteMessage action",
+        [
+            na(
+                p,
+                "sqs:DeleteMessage",
+                "arn:aws:sqs:us-west-2:111122223333:thumbnail-jobs",
+                "resource_based",
+                "implicit",
+            )
+        ],
+        "Slack mention and mailto link around the error",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/ReadOnly/jsmith"
+    r = "arn:aws:s3:::finance-exports/2026/q3/ledger.csv"
+    case(
+        5,
+        f"User: {p} is not authorized to perform: s3:GetObject on resource: \u201c{r}\u201d because "
+        "no identity-based policy allows the s3:GetObject action",
+        [na(p, "s3:GetObject", r, "identity_based", "implicit")],
+        "smart double quotes around the resource (macOS autocorrect)",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/ReadOnly/jsmith"
+    r = "arn:aws:s3:::finance-exports/2026/q3/ledger.csv"
+    case(
+        5,
+        f"User: {p} is not authorized to perform: s3:GetObject on resource: \u2018{r}\u2019 with "
+        "an explicit deny in a resource-based policy",
+        [na(p, "s3:GetObject", r, "resource_based", "explicit")],
+        "smart single quotes around the resource",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/platform-eng/sam"
+    r = "arn:aws:iam::111122223333:role/eks-node-role"
+    case(
+        5,
+        f"User: `{p}` is not authorized to perform: `iam:PassRole` on resource: `{r}` because no "
+        "identity-based policy allows the iam:PassRole action",
+        [na(p, "iam:PassRole", r, "identity_based", "implicit")],
+        "each part wrapped in inline backticks by the poster",
+    )
+    p = "arn:aws:iam::123456789012:user/JohnDoe"
+    case(
+        5,
+        f"User:\t{p}\tis not authorized to perform:\tcodecommit:GitPush  on resource:  "
+        "arn:aws:codecommit:us-east-2:123456789012:web-frontend   because no identity-based  "
+        "policy allows the codecommit:GitPush action",
+        [
+            na(
+                p,
+                "codecommit:GitPush",
+                "arn:aws:codecommit:us-east-2:123456789012:web-frontend",
+                "identity_based",
+                "implicit",
+            )
+        ],
+        "tabs and runs of spaces",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/marketing-etl/etl"
+    r = "arn:aws:s3:::marketing-exports/campaigns/q3&q4/summary.csv"
+    case(
+        5,
+        f'User: {p} is not authorized to perform: s3:GetObject on resource: "arn:aws:s3:::'
+        'marketing-exports/campaigns/q3&amp;q4/summary.csv" because no identity-based policy '
+        "allows the s3:GetObject action",
+        [na(p, "s3:GetObject", r, "identity_based", "implicit")],
+        "Slack-escaped &amp; inside an S3 key: un-escaped in the resource",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/ReadOnly/jsmith"
+    case(
+        5,
+        "On Fri, Nov 27, 2026 at 4:12 PM Jane Smith <jsmith@example.com> wrote:\n"
+        "> Still stuck, the console shows:\n"
+        ">\n"
+        f"> > User: {p} is not authorized to perform:\n"
+        "> > rds:DescribeDBInstances because no identity-based policy allows the\n"
+        "> > rds:DescribeDBInstances action\n",
+        [na(p, "rds:DescribeDBInstances", None, "identity_based", "implicit")],
+        "nested email quoting ('> > ')",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/jira-automation/runner"
+    r = "arn:aws:lambda:us-east-1:111122223333:function:ticket-sync"
+    case(
+        5,
+        "{noformat}\n"
+        f"User: {p} is not authorized to perform: lambda:InvokeFunction on resource: {r} because no "
+        "resource-based policy allows the lambda:InvokeFunction action\n{noformat}",
+        [na(p, "lambda:InvokeFunction", r, "resource_based", "implicit")],
+        "Jira {noformat} block",
+    )
+    p = "arn:aws:iam::123456789012:user/JohnDoe"
+    case(
+        5,
+        f"User: {p} is not authorized to perform: codedeploy:ListDeployments on resource: "
+        "arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:* with an explicit deny in an "
+        "identity-\nbased policy",
+        [
+            na(
+                p,
+                "codedeploy:ListDeployments",
+                "arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:*",
+                "identity_based",
+                "explicit",
+            )
+        ],
+        "wrap at the hyphen of 'identity-based'",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/ReadOnly/jsmith"
+    case(
+        5,
+        "Failed to load instances\n"
+        "You are not authorized to perform this operation. User: "
+        f"{p} is not authorized to perform: ec2:DescribeInstances because no identity-based "
+        "policy allows the ec2:DescribeInstances action\n"
+        "Diagnose with Amazon Q",
+        [na(p, "ec2:DescribeInstances", None, "identity_based", "implicit")],
+        "console banner copy: no wrapper names a code, so error_code null",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/DeployRole/codepipeline"
+    r = "arn:aws:cloudformation:us-east-1:111122223333:stack/api-prod/*"
+    case(
+        5,
+        "User: arn:aws:sts::\n"
+        "111122223333:assumed-role/DeployRole/codepipeline is not authorized to perform: \n"
+        f"cloudformation:CreateChangeSet on resource: {r} because no\n"
+        "identity-based policy allows the cloudformation:CreateChangeSet action",
+        [na(p, "cloudformation:CreateChangeSet", r, "identity_based", "implicit")],
+        "wrap right after 'arn:aws:sts::'",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/k8s-external-secrets/eso"
+    r = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/api/keys-9fKx2L"
+    sentence = (
+        f"User: {p} is not authorized to perform: secretsmanager:GetSecretValue on resource: {r} "
+        "because no identity-based policy allows the secretsmanager:GetSecretValue action"
+    )
+    case(
+        5,
+        "\n".join("    " + line for line in hardwrap(sentence, 64).split("\n")),
+        [na(p, "secretsmanager:GetSecretValue", r, "identity_based", "implicit")],
+        "64-column wrap, every line indented by four spaces (kubectl describe output)",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/athena-user/bi-tool"
+    r = "arn:aws:s3:::athena-results-111122223333/tmp/"
+    case(
+        5,
+        "```text\n"
+        f'User: {p} is not authorized to perform: s3:PutObject on resource: "{r}" because no '
+        "VPC endpoint policy allows the s3:PutObject action\n"
+        "```\n"
+        "only happens from the private subnet",
+        [na(p, "s3:PutObject", r, "vpc_endpoint", "implicit")],
+        "language-tagged code fence",
+    )
+    p = "arn:aws:iam::123456789012:user/JohnDoe"
+    case(
+        5,
+        "\u00a0\u00a0\u00a0\u00a0User: arn:aws:iam::123456789012:user/JohnDoe is not authorized "
+        "to perform: codecommit:ListRepositories because no service control policy allows the "
+        "codecommit:ListRepositories action\u00a0\n\u200b",
+        [na(p, "codecommit:ListRepositories", None, "scp", "implicit")],
+        "NBSP indentation and a trailing zero-width space line",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/backup-operator/nightly"
+    r = "arn:aws:backup:us-east-1:111122223333:backup-vault:prod-vault"
+    case(
+        5,
+        "*Error:* User: "
+        f"{p} is not authorized to perform: backup:StartBackupJob on resource: {r} because no "
+        "resource-based policy allows the backup:StartBackupJob action :sob:",
+        [na(p, "backup:StartBackupJob", r, "resource_based", "implicit")],
+        "Slack bold marker before and an emoji code after",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/web-app/web-7f9c"
+    r = "arn:aws:dynamodb:us-east-1:111122223333:table/Carts"
+    sentence = (
+        f"An error occurred (AccessDeniedException) when calling the BatchWriteItem operation: "
+        f"User: {p} is not authorized to perform: dynamodb:BatchWriteItem on resource: {r} with an "
+        "explicit deny in a permissions boundary"
+    )
+    case(
+        5,
+        hardwrap(sentence, 47).replace("\n", "\r\n"),
+        [
+            na(
+                p,
+                "dynamodb:BatchWriteItem",
+                r,
+                "permissions_boundary",
+                "explicit",
+                error_code="AccessDeniedException",
+                operation="BatchWriteItem",
+            )
+        ],
+        "very narrow (47-column) CRLF wrap of a CLI error: wrapper and sentence both cut",
+    )
+
+
+# =============================================================================================
+# 6. EC2 encoded authorization messages and their decoded JSON
+# =============================================================================================
+
+
+def decoded(
+    principal_arn: str,
+    principal_id: str,
+    action: str,
+    resource: str,
+    *,
+    explicit: bool = False,
+    statement: dict[str, Any] | None = None,
+    region: str = "us-east-1",
+    account: str = "111122223333",
+) -> dict[str, Any]:
+    """The structure `aws sts decode-authorization-message` returns in DecodedMessage."""
+    conditions = [
+        {"key": "aws:Region", "values": {"items": [{"value": region}]}},
+        {"key": "aws:Service", "values": {"items": [{"value": "ec2"}]}},
+        {"key": "aws:Resource", "values": {"items": [{"value": resource.split(":", 5)[5]}]}},
+        {"key": "aws:Account", "values": {"items": [{"value": account}]}},
+        {"key": "ec2:Region", "values": {"items": [{"value": region}]}},
+        {
+            "key": "aws:Type",
+            "values": {"items": [{"value": resource.split(":", 5)[5].split("/", maxsplit=1)[0]}]},
+        },
+        {"key": "aws:ARN", "values": {"items": [{"value": resource}]}},
+    ]
+    return {
+        "allowed": False,
+        "explicitDeny": explicit,
+        "matchedStatements": {"items": [statement] if statement else []},
+        "failures": {"items": []},
+        "context": {
+            "principal": {"id": principal_id, "arn": principal_arn},
+            "action": action,
+            "resource": resource,
+            "conditions": {"items": conditions},
+        },
+    }
+
+
+def dec(p: str, action: str, resource: str, explicit: bool, **extra: Any) -> dict[str, Any]:
+    return na(
+        p,
+        action,
+        resource,
+        None,
+        "explicit" if explicit else "implicit",
+        kind="decoded_authorization",
+        **extra,
+    )
+
+
+def family_6() -> None:
+    b = blob(1100)
+    case(
+        6,
+        "$ aws ec2 run-instances --image-id ami-0abcdef1234567890 --instance-type t3.micro "
+        "--subnet-id subnet-0123456789abcdef0\n\n"
+        "An error occurred (UnauthorizedOperation) when calling the RunInstances operation: You "
+        f"are not authorized to perform this operation. Encoded authorization failure message: {b}\n",
+        [
+            only(
+                "encoded_authorization",
+                principal_arn=None,
+                encoded_message=b,
+                error_code="UnauthorizedOperation",
+                operation="RunInstances",
+                policy_type=None,
+            )
+        ],
+        "no readable sentence: principal null; action not asserted (a classifier may infer"
+        " ec2:RunInstances from the operation)",
+    )
+    b = blob(1240)
+    p = "arn:aws:sts::111122223333:assumed-role/DeveloperRole/alice"
+    r = "arn:aws:ec2:us-east-1:111122223333:instance/*"
+    case(
+        6,
+        "An error occurred (UnauthorizedOperation) when calling the RunInstances operation: You are "
+        f"not authorized to perform this operation. User: {p} is not authorized to perform: "
+        f"ec2:RunInstances on resource: {r} because no identity-based policy allows the "
+        f"ec2:RunInstances action. Encoded authorization failure message: {b}",
+        [
+            na(
+                p,
+                "ec2:RunInstances",
+                r,
+                "identity_based",
+                "implicit",
+                kind="encoded_authorization",
+                encoded_message=b,
+                error_code="UnauthorizedOperation",
+                operation="RunInstances",
+            )
+        ],
+        "readable sentence before the blob: one encoded_authorization denial with both",
+    )
+    b = blob(980)
+    rid = uuid()
+    case(
+        6,
+        "Error: Error launching source instance: UnauthorizedOperation: You are not authorized to "
+        f"perform this operation. Encoded authorization failure message: {b}\n"
+        f"\tstatus code: 403, request id: {rid}\n\n"
+        '  on main.tf line 22, in resource "aws_instance" "bastion":\n'
+        '  22: resource "aws_instance" "bastion" {',
+        [
+            only(
+                "encoded_authorization",
+                principal_arn=None,
+                encoded_message=b,
+                error_code="UnauthorizedOperation",
+                request_id=rid,
+            )
+        ],
+        "Terraform with Go SDK v1: the blob ends at the newline",
+    )
+    b = blob(1320)
+    p = "arn:aws:sts::111122223333:assumed-role/terraform-ci/1732871234"
+    r = "arn:aws:ec2:eu-west-1:111122223333:volume/*"
+    case(
+        6,
+        "╷\n│ Error: creating EC2 Instance: operation error EC2: RunInstances, https response error "
+        f"StatusCode: 403, RequestID: {uuid()}, api error UnauthorizedOperation: You are not "
+        f"authorized to perform this operation. User: {p} is not authorized to perform: "
+        f"ec2:RunInstances on resource: {r} with an explicit deny in a service control policy. "
+        f"Encoded authorization failure message: {b}\n│ \n"
+        '│   with aws_instance.app,\n│   on ec2.tf line 3, in resource "aws_instance" "app":\n'
+        '│    3: resource "aws_instance" "app" {\n│ \n╵',
+        [
+            na(
+                p,
+                "ec2:RunInstances",
+                r,
+                "scp",
+                "explicit",
+                kind="encoded_authorization",
+                encoded_message=b,
+                error_code="UnauthorizedOperation",
+                operation="RunInstances",
+            )
+        ],
+        "Terraform v5: the readable sentence names the volume resource and an SCP",
+    )
+    b = blob(760)
+    case(
+        6,
+        "CreateVolume failed: You are not authorized to perform this operation. Encoded "
+        f"authorization failure message: {b}\u2026",
+        [
+            only(
+                "encoded_authorization",
+                principal_arn=None,
+                encoded_message=b,
+                encoded_truncated=True,
+            )
+        ],
+        "blob cut off by the poster's tool with an ellipsis: the ellipsis is not part of the blob",
+    )
+    b = blob(1050)
+    rid = uuid()
+    case(
+        6,
+        "com.amazonaws.services.ec2.model.AmazonEC2Exception: You are not authorized to perform "
+        f"this operation. Encoded authorization failure message: {b} (Service: AmazonEC2; Status "
+        f"Code: 403; Error Code: UnauthorizedOperation; Request ID: {rid}; Proxy: null)\n"
+        "\tat com.amazonaws.http.AmazonHttpClient$RequestExecutor.handleErrorResponse"
+        "(AmazonHttpClient.java:1879)",
+        [
+            only(
+                "encoded_authorization",
+                principal_arn=None,
+                encoded_message=b,
+                error_code="UnauthorizedOperation",
+                request_id=rid,
+            )
+        ],
+        "Java SDK v1: the blob stops before ' (Service: ...'",
+    )
+    b = blob(890)
+    case(
+        6,
+        "Traceback (most recent call last):\n"
+        '  File "/opt/scripts/snapshot.py", line 27, in <module>\n'
+        "    ec2.create_volume(AvailabilityZone=az, SnapshotId=snap_id, Encrypted=True)\n"
+        "botocore.exceptions.ClientError: An error occurred (UnauthorizedOperation) when calling "
+        "the CreateVolume operation: You are not authorized to perform this operation. Encoded "
+        f"authorization failure message: {b}",
+        [
+            only(
+                "encoded_authorization",
+                principal_arn=None,
+                encoded_message=b,
+                error_code="UnauthorizedOperation",
+                operation="CreateVolume",
+            )
+        ],
+    )
+    b = blob(1040)
+    case(
+        6,
+        "An error occurred (UnauthorizedOperation) when calling the StartInstances operation: You "
+        "are not authorized to perform this operation. Encoded authorization failure message:\n"
+        + hardwrap(b, 80),
+        [
+            only(
+                "encoded_authorization",
+                principal_arn=None,
+                encoded_message=b,
+                error_code="UnauthorizedOperation",
+                operation="StartInstances",
+            )
+        ],
+        "blob on its own lines, hard-wrapped at 80 columns: the pieces join back into one blob",
+    )
+    b = blob(700)
+    rid = uuid()
+    case(
+        6,
+        "==> amazon-ebs.base: Error launching source instance: UnauthorizedOperation: You are not "
+        f"authorized to perform this operation. Encoded authorization failure message: {b}\n"
+        f"==> amazon-ebs.base:     status code: 403, request id: {rid}\n"
+        "Build 'amazon-ebs.base' errored after 2 seconds 118 milliseconds",
+        [
+            only(
+                "encoded_authorization",
+                principal_arn=None,
+                encoded_message=b,
+                error_code="UnauthorizedOperation",
+            )
+        ],
+        "Packer output",
+    )
+    b = blob(1180)
+    p = "arn:aws:sts::444455556666:assumed-role/AWSReservedSSO_AdministratorAccess_9a8b7c6d5e4f3a2b/kim.minji"
+    r = "arn:aws:ec2:ap-northeast-2:444455556666:instance/*"
+    case(
+        6,
+        "An error occurred (UnauthorizedOperation) when calling the RunInstances operation: You are "
+        f"not authorized to perform this operation. User: {p} is not authorized to perform: "
+        f"ec2:RunInstances on resource: {r} with an explicit deny in a service control policy: "
+        f"{SCP_ARN}. Encoded authorization failure message: {b}",
+        [
+            na(
+                p,
+                "ec2:RunInstances",
+                r,
+                "scp",
+                "explicit",
+                kind="encoded_authorization",
+                encoded_message=b,
+                policy_arn=SCP_ARN,
+                error_code="UnauthorizedOperation",
+                operation="RunInstances",
+            )
+        ],
+        "2026 policy ARN and the blob together; the period after the ARN is not part of it",
+    )
+    b = blob(1000)
+    case(
+        6,
+        "2026-11-29 11:02:41 UTC+0000\tBastionHost\tCREATE_FAILED\tResource handler returned "
+        'message: "You are not authorized to perform this operation. Encoded authorization '
+        f'failure message: {b} (Service: Ec2, Status Code: 403, Request ID: {uuid()})" '
+        f"(RequestToken: {uuid()}, HandlerErrorCode: AccessDenied)",
+        [only("encoded_authorization", principal_arn=None, encoded_message=b)],
+        "CloudFormation event; error_code not asserted",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/DeveloperRole/alice"
+    r = "arn:aws:ec2:us-east-1:111122223333:instance/*"
+    d = decoded(p, "AROA3XFRBF535PLBIFPI4:alice", "ec2:RunInstances", r)
+    case(
+        6,
+        "$ aws sts decode-authorization-message --encoded-message $MSG --query DecodedMessage "
+        "--output text | jq .\n" + json.dumps(d, indent=2),
+        [dec(p, "ec2:RunInstances", r, False)],
+        "decoded, pretty-printed by jq: implicit deny (explicitDeny false), policy_type null",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/DeveloperRole/alice"
+    r = "arn:aws:ec2:us-east-1:111122223333:instance/*"
+    stmt = {
+        "statementId": "DenyLargeInstanceTypes",
+        "effect": "DENY",
+        "principals": {"items": [{"value": "AROA3XFRBF535PLBIFPI4"}]},
+        "principalGroups": {"items": []},
+        "actions": {"items": [{"value": "ec2:RunInstances"}]},
+        "resources": {"items": [{"value": "arn:aws:ec2:*:*:instance/*"}]},
+        "conditions": {
+            "items": [
+                {
+                    "key": "ec2:InstanceType",
+                    "values": {"items": [{"value": "t3.*"}, {"value": "m6i.large"}]},
+                }
+            ]
+        },
+    }
+    d = decoded(
+        p, "AROA3XFRBF535PLBIFPI4:alice", "ec2:RunInstances", r, explicit=True, statement=stmt
+    )
+    case(
+        6,
+        json.dumps(d, indent=4),
+        [dec(p, "ec2:RunInstances", r, True)],
+        "decoded with a matched Deny statement: explicit; the statement's action/resource do not"
+        " make a second denial",
+    )
+    p = "arn:aws:iam::123456789012:user/ops-bob"
+    r = "arn:aws:ec2:us-west-2:123456789012:volume/vol-0a1b2c3d4e5f67890"
+    d = decoded(
+        p,
+        "AIDA2EXAMPLEUSERID01",
+        "ec2:AttachVolume",
+        r,
+        region="us-west-2",
+        account="123456789012",
+    )
+    case(
+        6,
+        json.dumps(d, separators=(",", ":")),
+        [dec(p, "ec2:AttachVolume", r, False)],
+        "decoded, compact one-line JSON",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/ci-runner/build-8812"
+    r = "arn:aws:ec2:us-east-1:111122223333:security-group/sg-0123456789abcdef0"
+    d = decoded(p, "AROA4EXAMPLEROLEID22:build-8812", "ec2:AuthorizeSecurityGroupIngress", r)
+    case(
+        6,
+        json.dumps({"DecodedMessage": json.dumps(d, separators=(",", ":"))}, indent=4),
+        [dec(p, "ec2:AuthorizeSecurityGroupIngress", r, False)],
+        "raw CLI JSON output: the decoded document is an escaped string inside DecodedMessage",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/platform-eng/sam"
+    r = "arn:aws:ec2:us-east-1:111122223333:network-interface/*"
+    stmt = {
+        "statementId": "DenyPublicIp",
+        "effect": "DENY",
+        "principals": {"items": [{"value": "AROA5EXAMPLEROLEID33"}]},
+        "principalGroups": {"items": []},
+        "actions": {"items": [{"value": "ec2:RunInstances"}]},
+        "resources": {"items": [{"value": "arn:aws:ec2:*:*:network-interface/*"}]},
+        "conditions": {
+            "items": [
+                {
+                    "key": "ec2:AssociatePublicIpAddress",
+                    "values": {"items": [{"value": "true"}]},
+                }
+            ]
+        },
+    }
+    d = decoded(p, "AROA5EXAMPLEROLEID33:sam", "ec2:RunInstances", r, explicit=True, statement=stmt)
+    case(
+        6,
+        "decoded it:\n```\n"
+        + json.dumps({"DecodedMessage": json.dumps(d, separators=(",", ":"))})
+        + "\n```\nso it's the DenyPublicIp statement?",
+        [dec(p, "ec2:RunInstances", r, True)],
+        "escaped DecodedMessage, explicit deny, in a code fence with chatter",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/eks-nodegroup-role/i-0fedcba9876543210"
+    r = "arn:aws:ec2:us-east-1:111122223333:instance/i-0fedcba9876543210"
+    d = decoded(p, "AROA6EXAMPLEROLEID44:i-0fedcba9876543210", "ec2:CreateTags", r)
+    case(
+        6,
+        "DecodedMessage: " + json.dumps(d, separators=(",", ":")),
+        [dec(p, "ec2:CreateTags", r, False)],
+        "CLI --output text style with a label before the JSON",
+    )
+    b = blob(520)
+    case(
+        6,
+        "Error: UnauthorizedOperation: You are not authorized to perform this operation. Encoded "
+        f"authorization failure message: {b}",
+        [
+            only(
+                "encoded_authorization",
+                principal_arn=None,
+                encoded_message=b,
+                error_code="UnauthorizedOperation",
+            )
+        ],
+        "blob silently cut by a log-line limit: no marker, so encoded_truncated is not asserted",
+    )
+    b = blob(1150)
+    p = "arn:aws:sts::111122223333:assumed-role/karpenter-controller/1732871000000000000"
+    r = "arn:aws:ec2:us-west-2:111122223333:launch-template/lt-0a1b2c3d4e5f67890"
+    case(
+        6,
+        f'{{"level":"ERROR","time":"2026-11-29T11:20:03.112Z","logger":"controller","message":"'
+        'failed launching nodeclaim","error":"creating instance, UnauthorizedOperation: You are not '
+        f"authorized to perform this operation. User: {p} is not authorized to perform: "
+        f"ec2:RunInstances on resource: {r} because no identity-based policy allows the "
+        f'ec2:RunInstances action. Encoded authorization failure message: {b}"}}',
+        [
+            na(
+                p,
+                "ec2:RunInstances",
+                r,
+                "identity_based",
+                "implicit",
+                kind="encoded_authorization",
+                encoded_message=b,
+                error_code="UnauthorizedOperation",
+            )
+        ],
+        "JSON log: the blob ends at the closing quote",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/DeveloperRole/alice"
+    r = "arn:aws:ec2:us-east-1::image/ami-0abcdef1234567890"
+    d = decoded(p, "AROA3XFRBF535PLBIFPI4:alice", "ec2:RunInstances", r)
+    case(
+        6,
+        json.dumps(d, indent=2).replace("\n", "\r\n"),
+        [dec(p, "ec2:RunInstances", r, False)],
+        "decoded JSON with CRLF; the AMI resource ARN has no account",
+    )
+
+
+# =============================================================================================
+# 7. CloudTrail events
+# =============================================================================================
+
+
+def ct_event(
+    arn: str | None,
+    source: str,
+    name: str,
+    region: str,
+    *,
+    error_code: str | None = None,
+    error_message: str | None = None,
+    identity_type: str = "AssumedRole",
+    account: str = "111122223333",
+    request: dict[str, Any] | None = None,
+    agent: str = "aws-cli/2.22.4 md/awscrt#0.23.4 ua/2.0 os/linux#6.8.0 md/arch#x86_64 lang/python#3.12.6",
+    read_only: bool = False,
+    when: str = "2026-11-29T10:11:12Z",
+) -> dict[str, Any]:
+    identity: dict[str, Any] = {"type": identity_type}
+    if identity_type == "AssumedRole" and arn:
+        role = arn.split("/")[1]
+        identity.update(
+            {
+                "principalId": f"AROA3XFRBF535EXAMPLE1:{arn.split('/')[2]}",
+                "arn": arn,
+                "accountId": account,
+                "accessKeyId": "ASIAIOSFODNN7EXAMPLE",
+                "sessionContext": {
+                    "sessionIssuer": {
+                        "type": "Role",
+                        "principalId": "AROA3XFRBF535EXAMPLE1",
+                        "arn": f"arn:aws:iam::{account}:role/{role}",
+                        "accountId": account,
+                        "userName": role,
+                    },
+                    "attributes": {
+                        "creationDate": "2026-11-29T09:58:01Z",
+                        "mfaAuthenticated": "false",
+                    },
+                },
+            }
+        )
+    elif arn:
+        identity.update({"principalId": "AIDAJQABLZS4A3QDU576Q", "arn": arn, "accountId": account})
+        if identity_type == "IAMUser":
+            identity["userName"] = arn.rsplit("/", 1)[1]
+            identity["accessKeyId"] = "AKIAIOSFODNN7EXAMPLE"
+    event: dict[str, Any] = {
+        "eventVersion": "1.10",
+        "userIdentity": identity,
+        "eventTime": when,
+        "eventSource": source,
+        "eventName": name,
+        "awsRegion": region,
+        "sourceIPAddress": "203.0.113.24",
+        "userAgent": agent,
+    }
+    if error_code is not None:
+        event["errorCode"] = error_code
+    if error_message is not None:
+        event["errorMessage"] = error_message
+    event.update(
+        {
+            "requestParameters": request,
+            "responseElements": None,
+            "requestID": uuid(),
+            "eventID": uuid(),
+            "readOnly": read_only,
+            "eventType": "AwsApiCall",
+            "managementEvent": True,
+            "recipientAccountId": account,
+            "eventCategory": "Management",
+        }
+    )
+    return event
+
+
+def ct(p: str | None, act: str, region: str, code: str, **extra: Any) -> dict[str, Any]:
+    out = na(p, act, None, None, None, kind="cloudtrail", error_code=code, region=region)
+    for key in ("resource", "resource_account", "cross_account"):
+        out.pop(key)
+    return _apply(out, extra)
+
+
+def family_7() -> None:
+    p = "arn:aws:sts::111122223333:assumed-role/reporting-task/ecs-task-3f9a"
+    e = ct_event(
+        p,
+        "s3.amazonaws.com",
+        "GetObject",
+        "eu-west-1",
+        error_code="AccessDenied",
+        error_message="Access Denied",
+        request={
+            "bucketName": "finance-exports",
+            "key": "2026/q3/ledger.csv",
+            "Host": "finance-exports.s3.eu-west-1.amazonaws.com",
+        },
+        read_only=True,
+    )
+    e["managementEvent"] = False
+    e["eventCategory"] = "Data"
+    case(
+        7,
+        json.dumps(e, indent=4),
+        [ct(p, "s3:GetObject", "eu-west-1", "AccessDenied")],
+        "S3 data event, pretty-printed; resource not asserted for CloudTrail",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/terraform-ci/1732871234"
+    msg = (
+        f"User: {p} is not authorized to perform: iam:CreateRole on resource: "
+        "arn:aws:iam::111122223333:role/ci-deploy with an explicit deny in a service control policy"
+    )
+    e = ct_event(
+        p,
+        "iam.amazonaws.com",
+        "CreateRole",
+        "us-east-1",
+        error_code="AccessDenied",
+        error_message=msg,
+        request={"roleName": "ci-deploy", "assumeRolePolicyDocument": "{...}"},
+        agent="APN/1.0 HashiCorp/1.0 Terraform/1.9.8 terraform-provider-aws/5.78.0",
+    )
+    case(
+        7,
+        json.dumps(e, indent=2),
+        [
+            ct(
+                p,
+                "iam:CreateRole",
+                "us-east-1",
+                "AccessDenied",
+                policy_type="scp",
+                deny_kind="explicit",
+            )
+        ],
+        "errorMessage holds the canonical sentence: policy_type/deny_kind read from it; still one"
+        " denial (the event), not two",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/DeveloperRole/alice"
+    e = ct_event(
+        p,
+        "ec2.amazonaws.com",
+        "RunInstances",
+        "us-east-1",
+        error_code="Client.UnauthorizedOperation",
+        error_message="You are not authorized to perform this operation.",
+        request={
+            "instancesSet": {
+                "items": [{"imageId": "ami-0abcdef1234567890", "minCount": 1, "maxCount": 1}]
+            },
+            "instanceType": "p4d.24xlarge",
+        },
+        agent="console.ec2.amazonaws.com",
+    )
+    case(
+        7,
+        json.dumps(e, indent=2),
+        [ct(p, "ec2:RunInstances", "us-east-1", "Client.UnauthorizedOperation")],
+        "EC2's Client.UnauthorizedOperation error code",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/etl-runner/etl"
+    ok = ct_event(p, "s3.amazonaws.com", "ListBuckets", "us-east-1", read_only=True)
+    denied = ct_event(
+        p,
+        "secretsmanager.amazonaws.com",
+        "GetSecretValue",
+        "us-east-2",
+        error_code="AccessDeniedException",
+        error_message=f"User: {p} is not authorized to perform: secretsmanager:GetSecretValue on "
+        "resource: prod/etl/warehouse because no identity-based policy allows the "
+        "secretsmanager:GetSecretValue action",
+        request={"secretId": "prod/etl/warehouse"},
+        read_only=True,
+    )
+    missing = ct_event(
+        p,
+        "s3.amazonaws.com",
+        "GetObject",
+        "us-east-1",
+        error_code="NoSuchKey",
+        error_message="The specified key does not exist.",
+        read_only=True,
+    )
+    case(
+        7,
+        json.dumps({"Records": [ok, denied, missing]}, separators=(",", ":")),
+        [
+            ct(
+                p,
+                "secretsmanager:GetSecretValue",
+                "us-east-2",
+                "AccessDeniedException",
+                policy_type="identity_based",
+                deny_kind="implicit",
+            )
+        ],
+        "compact Records array: a success and a NoSuchKey around one denial",
+    )
+    p1 = "arn:aws:sts::111122223333:assumed-role/backup-operator/nightly"
+    p2 = "arn:aws:iam::111122223333:user/legacy-cron"
+    e1 = ct_event(
+        p1,
+        "kms.amazonaws.com",
+        "Decrypt",
+        "us-east-1",
+        error_code="AccessDeniedException",
+        error_message=f"User: {p1} is not authorized to perform: kms:Decrypt on resource: "
+        "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab because no "
+        "resource-based policy allows the kms:Decrypt action",
+        read_only=True,
+    )
+    e2 = ct_event(
+        p2,
+        "dynamodb.amazonaws.com",
+        "DeleteTable",
+        "us-east-1",
+        error_code="AccessDenied",
+        error_message=f"User: {p2} is not authorized to perform: dynamodb:DeleteTable on resource: "
+        "arn:aws:dynamodb:us-east-1:111122223333:table/Orders with an explicit deny in an "
+        "identity-based policy",
+        identity_type="IAMUser",
+        request={"tableName": "Orders"},
+    )
+    case(
+        7,
+        json.dumps({"Records": [e1, e2]}, indent=2),
+        [
+            ct(
+                p1,
+                "kms:Decrypt",
+                "us-east-1",
+                "AccessDeniedException",
+                policy_type="resource_based",
+                deny_kind="implicit",
+            ),
+            ct(
+                p2,
+                "dynamodb:DeleteTable",
+                "us-east-1",
+                "AccessDenied",
+                policy_type="identity_based",
+                deny_kind="explicit",
+            ),
+        ],
+        "two denied events in a Records array, in order",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/ReadOnly/jsmith"
+    e = ct_event(p, "ec2.amazonaws.com", "DescribeInstances", "ap-northeast-2", read_only=True)
+    case(7, json.dumps(e, indent=2), [], "successful event (no errorCode): not a denial")
+    p = "arn:aws:sts::111122223333:assumed-role/batch-worker/worker-3"
+    e = ct_event(
+        p,
+        "dynamodb.amazonaws.com",
+        "BatchWriteItem",
+        "us-east-1",
+        error_code="ThrottlingException",
+        error_message="Rate of requests exceeds the allowed throughput.",
+    )
+    case(7, json.dumps(e, indent=2), [], "throttled event: errorCode is not a denial")
+    e = {
+        "eventVersion": "1.09",
+        "userIdentity": {
+            "type": "IAMUser",
+            "principalId": "AIDAJQABLZS4A3QDU576Q",
+            "accountId": "111122223333",
+            "userName": "jdoe",
+        },
+        "eventTime": "2026-11-29T07:42:10Z",
+        "eventSource": "signin.amazonaws.com",
+        "eventName": "ConsoleLogin",
+        "awsRegion": "us-east-1",
+        "sourceIPAddress": "198.51.100.7",
+        "userAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)",
+        "errorMessage": "Failed authentication",
+        "requestParameters": None,
+        "responseElements": {"ConsoleLogin": "Failure"},
+        "additionalEventData": {
+            "MFAUsed": "Yes",
+            "LoginTo": "https://console.aws.amazon.com/console/home",
+        },
+        "eventID": uuid(),
+        "readOnly": False,
+        "eventType": "AwsConsoleSignIn",
+        "managementEvent": True,
+        "recipientAccountId": "111122223333",
+        "eventCategory": "Management",
+    }
+    case(7, json.dumps(e, indent=2), [], "failed console sign-in: authentication, not a denial")
+    p = "arn:aws:iam::123456789012:user/jenkins"
+    e = ct_event(
+        p,
+        "sts.amazonaws.com",
+        "AssumeRole",
+        "us-east-1",
+        error_code="AccessDenied",
+        error_message=f"User: {p} is not authorized to perform: sts:AssumeRole on resource: "
+        "arn:aws:iam::444455556666:role/cross-account-deploy",
+        identity_type="IAMUser",
+        account="123456789012",
+        request={
+            "roleArn": "arn:aws:iam::444455556666:role/cross-account-deploy",
+            "roleSessionName": "jenkins",
+        },
+    )
+    case(
+        7,
+        json.dumps(e, indent=2),
+        [ct(p, "sts:AssumeRole", "us-east-1", "AccessDenied")],
+        "no-context errorMessage: policy_type and deny_kind null",
+    )
+    e = {
+        "eventVersion": "1.08",
+        "userIdentity": {
+            "type": "WebIdentityUser",
+            "principalId": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com:sts.amazonaws.com:repo:acme/web:ref:refs/heads/main",
+            "userName": "repo:acme/web:ref:refs/heads/main",
+            "identityProvider": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com",
+        },
+        "eventTime": "2026-11-29T12:00:41Z",
+        "eventSource": "sts.amazonaws.com",
+        "eventName": "AssumeRoleWithWebIdentity",
+        "awsRegion": "us-east-1",
+        "sourceIPAddress": "20.42.0.12",
+        "userAgent": "aws-sdk-nodejs/2.1692.0 linux/v20.18.0 configure-aws-credentials-for-github-actions",
+        "errorCode": "AccessDenied",
+        "errorMessage": "Not authorized to perform sts:AssumeRoleWithWebIdentity",
+        "requestParameters": {
+            "roleArn": "arn:aws:iam::111122223333:role/github-actions-deploy",
+            "roleSessionName": "GitHubActions",
+            "durationSeconds": 3600,
+        },
+        "responseElements": None,
+        "requestID": uuid(),
+        "eventID": uuid(),
+        "readOnly": True,
+        "eventType": "AwsApiCall",
+        "managementEvent": True,
+        "recipientAccountId": "111122223333",
+        "eventCategory": "Management",
+    }
+    case(
+        7,
+        json.dumps(e, indent=2),
+        [
+            only(
+                "cloudtrail",
+                principal_arn=None,
+                action="sts:AssumeRoleWithWebIdentity",
+                region="us-east-1",
+                error_code="AccessDenied",
+            )
+        ],
+        "web-identity caller has no userIdentity.arn: principal_arn null; one cloudtrail denial,"
+        " the web-identity sentence in errorMessage does not add a second",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/media-uploader/uploader-5"
+    lines = []
+    for key, when in (("a.jpg", "2026-11-29T10:00:01Z"), ("b.jpg", "2026-11-29T10:00:02Z")):
+        ev = ct_event(
+            p,
+            "s3.amazonaws.com",
+            "PutObject" if key == "a.jpg" else "PutObjectAcl",
+            "us-west-2",
+            error_code="AccessDenied",
+            error_message="Access Denied",
+            request={"bucketName": "media-originals", "key": key},
+            when=when,
+        )
+        lines.append(json.dumps(ev, separators=(",", ":")))
+    case(
+        7,
+        "\n".join(lines),
+        [
+            ct(p, "s3:PutObject", "us-west-2", "AccessDenied"),
+            ct(p, "s3:PutObjectAcl", "us-west-2", "AccessDenied"),
+        ],
+        "JSON lines (one event per line, as exported from CloudWatch Logs)",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/web-app/web-7f9c"
+    e = ct_event(
+        p,
+        "sqs.amazonaws.com",
+        "SendMessage",
+        "eu-central-1",
+        error_code="AccessDenied",
+        error_message="Access to the resource https://sqs.eu-central-1.amazonaws.com/111122223333/orders is denied.",
+    )
+    text = json.dumps(e, indent=2)
+    case(
+        7,
+        text + "\n\nsame event shows up again in the second trail:\n" + text,
+        [ct(p, "sqs:SendMessage", "eu-central-1", "AccessDenied")],
+        "the identical event pasted twice is one denial; the SQS wording in errorMessage does not"
+        " add an sqs_access denial",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/DataAnalyst/lee"
+    inner = ct_event(
+        p,
+        "athena.amazonaws.com",
+        "StartQueryExecution",
+        "eu-west-1",
+        error_code="AccessDeniedException",
+        error_message=f"User: {p} is not authorized to perform: athena:StartQueryExecution on "
+        "resource: arn:aws:athena:eu-west-1:111122223333:workgroup/primary because no "
+        "identity-based policy allows the athena:StartQueryExecution action",
+    )
+    out = {
+        "Events": [
+            {
+                "EventId": inner["eventID"],
+                "EventName": "StartQueryExecution",
+                "ReadOnly": "false",
+                "AccessKeyId": "ASIAIOSFODNN7EXAMPLE",
+                "EventTime": "2026-11-29T10:11:12+00:00",
+                "EventSource": "athena.amazonaws.com",
+                "Username": "lee",
+                "Resources": [],
+                "CloudTrailEvent": json.dumps(inner, separators=(",", ":")),
+            }
+        ]
+    }
+    case(
+        7,
+        "$ aws cloudtrail lookup-events --lookup-attributes "
+        "AttributeKey=EventName,AttributeValue=StartQueryExecution --max-results 1\n"
+        + json.dumps(out, indent=4),
+        [
+            ct(
+                p,
+                "athena:StartQueryExecution",
+                "eu-west-1",
+                "AccessDeniedException",
+                policy_type="identity_based",
+                deny_kind="implicit",
+            )
+        ],
+        "lookup-events output: the event is an escaped JSON string in CloudTrailEvent",
+    )
+    p = "arn:aws:iam::111122223333:root"
+    e = ct_event(
+        p,
+        "s3.amazonaws.com",
+        "PutBucketPolicy",
+        "us-east-1",
+        error_code="AccessDenied",
+        error_message="Access Denied",
+        identity_type="Root",
+        request={"bucketName": "audit-logs-111122223333", "policy": ""},
+    )
+    case(
+        7,
+        json.dumps(e, indent=2),
+        [ct(p, "s3:PutBucketPolicy", "us-east-1", "AccessDenied", principal__kind="root")],
+        "root caller",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/cfn-exec-role/AWSCloudFormation"
+    e = ct_event(
+        p,
+        "lambda.amazonaws.com",
+        "CreateFunction20150331",
+        "us-east-1",
+        error_code="AccessDeniedException",
+        error_message=f"User: {p} is not authorized to perform: iam:PassRole on resource: "
+        "arn:aws:iam::111122223333:role/lambda-exec because no identity-based policy allows the "
+        "iam:PassRole action",
+        agent="cloudformation.amazonaws.com",
+    )
+    case(
+        7,
+        json.dumps(e, indent=2),
+        [
+            ct(
+                p,
+                "lambda:CreateFunction20150331",
+                "us-east-1",
+                "AccessDeniedException",
+                policy_type="identity_based",
+                deny_kind="implicit",
+                action=OMIT,
+                service=OMIT,
+            )
+        ],
+        "eventSource+eventName gives lambda:CreateFunction20150331 while the errorMessage names"
+        " iam:PassRole: which one is 'action' is ambiguous, so action/service are not asserted",
+    )
+    case(
+        7,
+        json.dumps({"Records": []}),
+        [],
+        "empty Records array",
+    )
+
+
+# =============================================================================================
+# 8. service-specific wordings
+# =============================================================================================
+
+KMS_TAIL = (
+    "because the resource does not exist in this Region, no resource-based policies allow access, "
+    "or a resource-based policy explicitly denies access"
+)
+CMK_UNKNOWN = (
+    "The ciphertext refers to a customer master key that does not exist, does not exist in this "
+    "region, or you are not allowed to access."
+)
+WEB_ID = "Not authorized to perform sts:AssumeRoleWithWebIdentity"
+SAML = "Not authorized to perform sts:AssumeRoleWithSAML"
+BEDROCK = "You don't have access to the model with the specified model ID."
+
+
+def kms_access(p: str, action: str, res: str | None, **extra: Any) -> dict[str, Any]:
+    return na(p, action, res, "resource_based", None, kind="kms_key_access", **extra)
+
+
+def family_8() -> None:
+    # --- KMS -------------------------------------------------------------------------------
+    p = "arn:aws:sts::111122223333:assumed-role/app-runtime/i-0a1b2c3d4e5f67890"
+    r = "arn:aws:kms:us-east-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    case(
+        8,
+        "An error occurred (AccessDeniedException) when calling the Decrypt operation: User: "
+        f"{p} is not authorized to perform: kms:Decrypt on resource: {r} {KMS_TAIL}",
+        [
+            kms_access(
+                p,
+                "kms:Decrypt",
+                r,
+                error_code="AccessDeniedException",
+                operation="Decrypt",
+            )
+        ],
+        "KMS's own wording; cross-account key",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/reporting-task/ecs-task-3f9a"
+    case(
+        8,
+        "botocore.exceptions.ClientError: An error occurred (AccessDeniedException) when calling "
+        f"the Decrypt operation: User: {p} is not authorized to perform: kms:Decrypt on the "
+        f"resource associated with this ciphertext {KMS_TAIL}",
+        [
+            kms_access(
+                p,
+                "kms:Decrypt",
+                None,
+                error_code="AccessDeniedException",
+                operation="Decrypt",
+            )
+        ],
+        "'on the resource associated with this ciphertext': no resource named, so null",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/media-uploader/uploader-5"
+    r = "arn:aws:kms:us-west-2:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab"
+    case(
+        8,
+        "upload failed: ./photo.jpg to s3://media-originals/2026/photo.jpg An error occurred "
+        "(AccessDenied) when calling the PutObject operation: User: "
+        f"{p} is not authorized to perform: kms:GenerateDataKey on resource: {r} {KMS_TAIL}",
+        [
+            kms_access(
+                p,
+                "kms:GenerateDataKey",
+                r,
+                error_code="AccessDenied",
+                operation="PutObject",
+            )
+        ],
+        "S3 SSE-KMS upload: S3 returns the KMS sentence; multi-Region key id",
+    )
+    p = "arn:aws:sts::444455556666:assumed-role/partner-reader/reader"
+    case(
+        8,
+        f"User: {p} is not authorized to perform: kms:Decrypt on this resource {KMS_TAIL}.",
+        [kms_access(p, "kms:Decrypt", None)],
+        "'on this resource' variant with a trailing period; no wrapper",
+    )
+    case(
+        8,
+        f"An error occurred (AccessDeniedException) when calling the Decrypt operation: {CMK_UNKNOWN}",
+        [
+            only(
+                "kms_key_unknown",
+                principal_arn=None,
+                error_code="AccessDeniedException",
+                operation="Decrypt",
+            )
+        ],
+    )
+    case(
+        8,
+        "download failed: s3://finance-exports/2026/q3/ledger.csv to ./ledger.csv An error "
+        f"occurred (AccessDenied) when calling the GetObject operation: {CMK_UNKNOWN}",
+        [
+            only(
+                "kms_key_unknown",
+                principal_arn=None,
+                error_code="AccessDenied",
+                operation="GetObject",
+            )
+        ],
+        "S3 SSE-KMS download surfaces KMS's ciphertext wording under S3's AccessDenied",
+    )
+    rid = uuid()
+    case(
+        8,
+        f"com.amazonaws.services.kms.model.AWSKMSException: {CMK_UNKNOWN} (Service: AWSKMS; Status "
+        f"Code: 400; Error Code: AccessDeniedException; Request ID: {rid}; Proxy: null)",
+        [only("kms_key_unknown", error_code="AccessDeniedException", request_id=rid)],
+        "Java SDK v1",
+    )
+    case(
+        8,
+        "An error occurred (KMSAccessDeniedException) when calling the Invoke operation: Lambda was "
+        "unable to decrypt the environment variables because KMS access was denied. Please check "
+        "the function's KMS key settings. KMS Exception: AccessDeniedException KMS Message: "
+        f"{CMK_UNKNOWN}",
+        [
+            only(
+                "kms_key_unknown",
+                error_code="KMSAccessDeniedException",
+                operation="Invoke",
+            )
+        ],
+        "Lambda env-var decryption failure; the wrapper's code is Lambda's KMSAccessDeniedException",
+    )
+    # --- STS web identity / SAML ---------------------------------------------------------
+    case(
+        8,
+        "2026-11-29T12:00:40.8812345Z ##[group]Run aws-actions/configure-aws-credentials@v4\n"
+        "2026-11-29T12:00:40.8813001Z with:\n"
+        "2026-11-29T12:00:40.8813002Z   role-to-assume: arn:aws:iam::111122223333:role/github-actions-deploy\n"
+        "2026-11-29T12:00:40.8813003Z   aws-region: us-east-1\n"
+        "2026-11-29T12:00:40.8813004Z ##[endgroup]\n"
+        "2026-11-29T12:00:41.2290000Z ##[error]Could not assume role with OIDC: " + WEB_ID,
+        [
+            only(
+                "sts_web_identity",
+                principal_arn=None,
+                action="sts:AssumeRoleWithWebIdentity",
+                policy_type=None,
+                error_code=None,
+            )
+        ],
+        "GitHub Actions OIDC; no wrapper names a code, so error_code null",
+    )
+    case(
+        8,
+        "An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: "
+        + WEB_ID,
+        [
+            only(
+                "sts_web_identity",
+                action="sts:AssumeRoleWithWebIdentity",
+                policy_type=None,
+                error_code="AccessDenied",
+                operation="AssumeRoleWithWebIdentity",
+            )
+        ],
+    )
+    rid = uuid()
+    case(
+        8,
+        'E1129 12:03:11.482913       1 main.go:88] "failed to sync" err="WebIdentityErr: failed to '
+        "retrieve credentials\\ncaused by: AccessDenied: "
+        + WEB_ID
+        + "\\n\\tstatus code: 403, request "
+        f'id: {rid}"',
+        [
+            only(
+                "sts_web_identity",
+                action="sts:AssumeRoleWithWebIdentity",
+                error_code="AccessDenied",
+                request_id=rid,
+            )
+        ],
+        "EKS IRSA pod log (klog) with literal \\n and \\t escapes",
+    )
+    rid = uuid()
+    case(
+        8,
+        "Error: failed to refresh cached credentials, failed to retrieve credentials, operation "
+        "error STS: AssumeRoleWithWebIdentity, https response error StatusCode: 403, RequestID: "
+        f"{rid}, api error AccessDenied: {WEB_ID}",
+        [
+            only(
+                "sts_web_identity",
+                principal_arn=None,
+                action="sts:AssumeRoleWithWebIdentity",
+                error_code="AccessDenied",
+                operation="AssumeRoleWithWebIdentity",
+                request_id=rid,
+            )
+        ],
+        "Go SDK v2 credential chain",
+    )
+    case(
+        8,
+        "Traceback (most recent call last):\n"
+        '  File "/usr/local/bin/sync.py", line 12, in <module>\n'
+        "    boto3.client('s3').list_buckets()\n"
+        '  File "/usr/local/lib/python3.11/site-packages/botocore/credentials.py", line 958, in '
+        "fetch_credentials\n"
+        "botocore.exceptions.ClientError: An error occurred (AccessDenied) when calling the "
+        "AssumeRoleWithWebIdentity operation: " + WEB_ID,
+        [
+            only(
+                "sts_web_identity",
+                action="sts:AssumeRoleWithWebIdentity",
+                error_code="AccessDenied",
+                operation="AssumeRoleWithWebIdentity",
+            )
+        ],
+    )
+    case(
+        8,
+        f"software.amazon.awssdk.services.sts.model.StsException: {WEB_ID} (Service: Sts, Status "
+        f"Code: 403, Request ID: {uuid()})",
+        [only("sts_web_identity", action="sts:AssumeRoleWithWebIdentity")],
+        "Java SDK v2: error_code not asserted",
+    )
+    rid = uuid()
+    case(
+        8,
+        "$ saml2aws login -a prod\nUsing IdP Account prod to access Okta https://acme.okta.com\n"
+        "Authenticating as jane.doe@acme.com ...\nSelected role: "
+        "arn:aws:iam::111122223333:role/okta-admin\nRequesting AWS credentials using SAML "
+        "assertion.\nerror logging into aws role using saml assertion: error retrieving STS "
+        f"credentials using SAML: AccessDenied: {SAML}\n\tstatus code: 403, request id: {rid}",
+        [
+            only(
+                "sts_saml",
+                action="sts:AssumeRoleWithSAML",
+                policy_type=None,
+                error_code="AccessDenied",
+                request_id=rid,
+            )
+        ],
+        "saml2aws (Go SDK v1)",
+    )
+    case(
+        8,
+        f"An error occurred (AccessDenied) when calling the AssumeRoleWithSAML operation: {SAML}",
+        [
+            only(
+                "sts_saml",
+                principal_arn=None,
+                action="sts:AssumeRoleWithSAML",
+                error_code="AccessDenied",
+                operation="AssumeRoleWithSAML",
+            )
+        ],
+    )
+    # --- SQS -------------------------------------------------------------------------------
+    url = "https://sqs.us-east-1.amazonaws.com/111122223333/orders-queue"
+    case(
+        8,
+        "$ aws sqs send-message --queue-url https://sqs.us-east-1.amazonaws.com/111122223333/"
+        "orders-queue --message-body '{\"id\": 1}'\n\nAn error occurred (AccessDenied) when calling "
+        f"the SendMessage operation: Access to the resource {url} is denied.",
+        [
+            only(
+                "sqs_access",
+                resource=url,
+                region="us-east-1",
+                resource_account="111122223333",
+                error_code="AccessDenied",
+                operation="SendMessage",
+            )
+        ],
+        "resource is the queue URL without the trailing period",
+    )
+    url = "https://sqs.eu-west-1.amazonaws.com/444455556666/billing-events.fifo"
+    rid = uuid()
+    case(
+        8,
+        f"com.amazonaws.services.sqs.model.AmazonSQSException: Access to the resource {url} is "
+        "denied. (Service: AmazonSQS; Status Code: 403; Error Code: AccessDenied; Request ID: "
+        f"{rid}; Proxy: null)",
+        [
+            only(
+                "sqs_access",
+                resource=url,
+                region="eu-west-1",
+                resource_account="444455556666",
+                error_code="AccessDenied",
+                request_id=rid,
+            )
+        ],
+        "FIFO queue URL in a Java SDK v1 exception",
+    )
+    url = "https://sqs.ap-southeast-2.amazonaws.com/111122223333/notifications"
+    case(
+        8,
+        f"AccessDenied: Access to the resource {url} is denied.\n"
+        "    at throwDefaultError (/app/node_modules/@smithy/smithy-client/dist-cjs/index.js:867:20)"
+        "\n  '$fault': 'client',\n  '$metadata': {\n    httpStatusCode: 403,\n"
+        f"    requestId: '{uuid()}',\n    attempts: 1,\n    totalRetryDelay: 0\n  }}\n}}",
+        [
+            only(
+                "sqs_access",
+                resource=url,
+                region="ap-southeast-2",
+                resource_account="111122223333",
+                error_code="AccessDenied",
+            )
+        ],
+        "JS SDK v3",
+    )
+    url = "https://sqs.us-west-2.amazonaws.com/111122223333/jobs"
+    case(
+        8,
+        f"worker keeps logging `Access to the resource <{url}|{url}> is denied.` since the deploy",
+        [
+            only(
+                "sqs_access",
+                resource=url,
+                region="us-west-2",
+                resource_account="111122223333",
+            )
+        ],
+        "Slack auto-linked the queue URL",
+    )
+    # --- S3 bare Access Denied -------------------------------------------------------------
+    rid = "8X6Z4B2N1QJQW3E7"
+    case(
+        8,
+        f"AccessDenied: Access Denied\n\tstatus code: 403, request id: {rid}, host id: {host_id()}",
+        [only("s3_access_denied", error_code="AccessDenied", request_id=rid, principal_arn=None)],
+        "Go SDK v1",
+    )
+    rid = "4Y3E0S5QJ0QG9F1T"
+    case(
+        8,
+        "com.amazonaws.services.s3.model.AmazonS3Exception: Access Denied (Service: Amazon S3; "
+        f"Status Code: 403; Error Code: AccessDenied; Request ID: {rid}; S3 Extended Request ID: "
+        f"{host_id()}; Proxy: null), S3 Extended Request ID: {host_id()}\n"
+        "\tat com.amazonaws.http.AmazonHttpClient$RequestExecutor.handleErrorResponse"
+        "(AmazonHttpClient.java:1879)\n"
+        "\tat com.amazonaws.services.s3.AmazonS3Client.getObject(AmazonS3Client.java:1534)",
+        [only("s3_access_denied", error_code="AccessDenied", request_id=rid)],
+        "Java SDK v1",
+    )
+    rid = "T1Q9W3E7R5Y2U8I4"
+    case(
+        8,
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access '
+        f"Denied</Message><RequestId>{rid}</RequestId><HostId>{host_id()}</HostId></Error>",
+        [only("s3_access_denied", error_code="AccessDenied", request_id=rid)],
+        "raw XML body (curl of a private object)",
+    )
+    case(
+        8,
+        "$ aws s3 ls s3://payments-config-prod/\n\nAn error occurred (AccessDenied) when calling "
+        "the ListObjectsV2 operation: Access Denied",
+        [
+            only(
+                "s3_access_denied",
+                error_code="AccessDenied",
+                operation="ListObjectsV2",
+                principal_arn=None,
+            )
+        ],
+    )
+    case(
+        8,
+        "$ aws s3 cp s3://ml-models-prod/churn/v7/model.tar.gz .\nfatal error: An error occurred "
+        "(403) when calling the HeadObject operation: Forbidden",
+        [only("s3_access_denied", operation="HeadObject")],
+        "aws s3 cp HEAD 403: whether '403' is an error_code or an http_status is ambiguous;"
+        " neither asserted",
+    )
+    case(
+        8,
+        "upload failed: dist/app.zip to s3://build-artifacts-123456789012/app/app.zip An error "
+        "occurred (AccessDenied) when calling the PutObject operation: Access Denied",
+        [only("s3_access_denied", error_code="AccessDenied", operation="PutObject")],
+    )
+    rid = "7T3H1N3K2Q9P8R4X"
+    case(
+        8,
+        "software.amazon.awssdk.services.s3.model.S3Exception: Access Denied (Service: S3, Status "
+        f"Code: 403, Request ID: {rid}, Extended Request ID: {host_id()})",
+        [only("s3_access_denied", request_id=rid)],
+        "Java SDK v2: error_code not asserted",
+    )
+    case(
+        8,
+        "AccessDenied: Access Denied\n"
+        "    at de_AccessDeniedRes (/var/task/node_modules/@aws-sdk/client-s3/dist-cjs/index.js"
+        ":4812:21)\n"
+        "    at de_CommandError (/var/task/node_modules/@aws-sdk/client-s3/dist-cjs/index.js"
+        ":4745:19) {\n  '$fault': 'client',\n  '$metadata': {\n    httpStatusCode: 403,\n"
+        "    requestId: 'G4H7J2K9L1M3N5P8',\n"
+        f"    extendedRequestId: '{host_id()}',\n"
+        "    cfId: undefined,\n    attempts: 1,\n    totalRetryDelay: 0\n  },\n"
+        "  Code: 'AccessDenied',\n  RequestId: 'G4H7J2K9L1M3N5P8',\n"
+        f"  HostId: '{host_id()}'\n}}",
+        [only("s3_access_denied", error_code="AccessDenied")],
+        "JS SDK v3 S3 error",
+    )
+    case(
+        8,
+        "Traceback (most recent call last):\n"
+        '  File "/home/ubuntu/upload.py", line 8, in <module>\n'
+        "    s3.upload_file('report.pdf', 'finance-reports-prod', 'q3/report.pdf')\n"
+        '  File "/usr/lib/python3/dist-packages/boto3/s3/transfer.py", line 292, in upload_file\n'
+        "    raise S3UploadFailedError(\n"
+        "boto3.exceptions.S3UploadFailedError: Failed to upload report.pdf to "
+        "finance-reports-prod/q3/report.pdf: An error occurred (AccessDenied) when calling the "
+        "PutObject operation: Access Denied",
+        [only("s3_access_denied", error_code="AccessDenied", operation="PutObject")],
+        "boto3 S3UploadFailedError",
+    )
+    rid = "QW12ER34TY56UI78"
+    case(
+        8,
+        "Error: operation error S3: GetObject, https response error StatusCode: 403, RequestID: "
+        f"{rid}, HostID: {host_id()}, api error AccessDenied: Access Denied",
+        [
+            only(
+                "s3_access_denied",
+                error_code="AccessDenied",
+                operation="GetObject",
+                request_id=rid,
+            )
+        ],
+        "Go SDK v2",
+    )
+    case(
+        8,
+        "Unhandled exception. Amazon.S3.AmazonS3Exception: Access Denied\n"
+        " ---> Amazon.Runtime.Internal.HttpErrorResponseException: Exception of type "
+        "'Amazon.Runtime.Internal.HttpErrorResponseException' was thrown.\n"
+        "   at Amazon.Runtime.HttpWebRequestMessage.ProcessHttpResponseMessage(HttpResponseMessage "
+        "responseMessage)",
+        [only("s3_access_denied")],
+        ".NET SDK",
+    )
+    rid = "ZX98CV76BN54M321"
+    case(
+        8,
+        "$ terraform init\nInitializing the backend...\n"
+        "Error refreshing state: AccessDenied: Access Denied\n"
+        f"\tstatus code: 403, request id: {rid}, host id: {host_id()}",
+        [only("s3_access_denied", error_code="AccessDenied", request_id=rid)],
+        "Terraform S3 backend",
+    )
+    # --- another service's detail-less AccessDenied ----------------------------------------
+    case(
+        8,
+        "An error occurred (AccessDeniedException) when calling the ListAccounts operation: You "
+        "don't have permissions to access this resource.",
+        [
+            only(
+                "access_denied",
+                error_code="AccessDeniedException",
+                operation="ListAccounts",
+                principal_arn=None,
+            )
+        ],
+        "Organizations from a member account",
+    )
+    case(
+        8,
+        "An error occurred (AccessDeniedException) when calling the GetCostAndUsage operation: "
+        "User not enabled for cost explorer access",
+        [only("access_denied", error_code="AccessDeniedException", operation="GetCostAndUsage")],
+    )
+    case(
+        8,
+        "An error occurred (AccessDeniedException) when calling the GetSecretValue operation: "
+        "Access to KMS is not allowed",
+        [only("access_denied", error_code="AccessDeniedException", operation="GetSecretValue")],
+        "Secrets Manager's own KMS wording is not one of the two KMS kinds",
+    )
+    case(
+        8,
+        "An error occurred (AccessDeniedException) when calling the DescribeDBProxies operation: ",
+        [
+            only(
+                "access_denied",
+                error_code="AccessDeniedException",
+                operation="DescribeDBProxies",
+                principal_arn=None,
+                action=None,
+            )
+        ],
+        "empty message after the wrapper",
+    )
+    # --- IAM Identity Center -------------------------------------------------------------
+    case(
+        8,
+        "$ aws s3 ls --profile dev-admin\n\nAn error occurred (ForbiddenException) when calling "
+        "the GetRoleCredentials operation: No access",
+        [
+            only(
+                "identity_center_no_access",
+                error_code="ForbiddenException",
+                operation="GetRoleCredentials",
+            )
+        ],
+    )
+    case(
+        8,
+        "Error: failed to refresh cached credentials, operation error SSO: GetRoleCredentials, "
+        f"https response error StatusCode: 403, RequestID: {uuid()}, ForbiddenException: No access",
+        [
+            only(
+                "identity_center_no_access",
+                error_code="ForbiddenException",
+                operation="GetRoleCredentials",
+            )
+        ],
+        "Go SDK v2 (terraform/kubectl credential refresh)",
+    )
+    case(
+        8,
+        "botocore.errorfactory.ForbiddenException: An error occurred (ForbiddenException) when "
+        "calling the GetRoleCredentials operation: No access",
+        [only("identity_center_no_access", error_code="ForbiddenException")],
+    )
+    # --- Lake Formation --------------------------------------------------------------------
+    case(
+        8,
+        "Query failed: Insufficient Lake Formation permission(s) on orders (Service: "
+        f"AmazonDataCatalog; Status Code: 400; Error Code: AccessDeniedException; Request ID: {uuid()}"
+        '; Proxy: null)\nThis query ran against the "sales" database, unless qualified by the '
+        "query. Please post the error message on our forum or contact customer support with Query "
+        f"Id: {uuid()}",
+        [only("lake_formation", error_code="AccessDeniedException")],
+        "Athena console error",
+    )
+    case(
+        8,
+        "An error occurred (AccessDeniedException) when calling the GetTable operation: "
+        "Insufficient Lake Formation permission(s): Required Describe on orders",
+        [only("lake_formation", error_code="AccessDeniedException", operation="GetTable")],
+    )
+    case(
+        8,
+        "py4j.protocol.Py4JJavaError: An error occurred while calling o112.saveAsTable.\n"
+        ": com.amazonaws.services.glue.model.AccessDeniedException: Insufficient Lake Formation "
+        "permission(s): Required Create Table on analytics (Service: AWSGlue; Status Code: 400; "
+        f"Error Code: AccessDeniedException; Request ID: {uuid()}; Proxy: null)",
+        [only("lake_formation", error_code="AccessDeniedException")],
+        "Glue Spark job; py4j's 'An error occurred while calling' is not an AWS wrapper",
+    )
+    # --- Bedrock ---------------------------------------------------------------------------
+    case(
+        8,
+        "An error occurred (AccessDeniedException) when calling the InvokeModel operation: "
+        + BEDROCK,
+        [
+            only(
+                "bedrock_model_access",
+                error_code="AccessDeniedException",
+                operation="InvokeModel",
+            )
+        ],
+    )
+    case(
+        8,
+        "Traceback (most recent call last):\n"
+        '  File "/app/chat.py", line 51, in stream\n'
+        "    for chunk in llm.stream(messages):\n"
+        '  File "/usr/local/lib/python3.12/site-packages/langchain_aws/chat_models/bedrock.py", '
+        "line 561, in _stream\n"
+        "botocore.errorfactory.AccessDeniedException: An error occurred (AccessDeniedException) "
+        f"when calling the InvokeModelWithResponseStream operation: {BEDROCK}",
+        [
+            only(
+                "bedrock_model_access",
+                error_code="AccessDeniedException",
+                operation="InvokeModelWithResponseStream",
+            )
+        ],
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/genai-app/app"
+    r = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0"
+    case(
+        8,
+        f"AccessDeniedException: User: {p} is not authorized to perform: bedrock:InvokeModel on "
+        f"resource: {r} because no identity-based policy allows the bedrock:InvokeModel action",
+        [
+            na(
+                p,
+                "bedrock:InvokeModel",
+                r,
+                "identity_based",
+                "implicit",
+                error_code="AccessDeniedException",
+            )
+        ],
+        "Bedrock IAM denial is the canonical form (not bedrock_model_access); model ARN has no"
+        " account and ends in ':0'",
+    )
+    # --- cross-account pass role / root assume role -----------------------------------------
+    case(
+        8,
+        "An error occurred (AccessDeniedException) when calling the CreateFunction operation: "
+        "Cross-account pass role is not allowed.",
+        [
+            only(
+                "cross_account_pass_role",
+                error_code="AccessDeniedException",
+                operation="CreateFunction",
+            )
+        ],
+    )
+    case(
+        8,
+        "╷\n│ Error: creating Lambda Function (ingest): operation error Lambda: CreateFunction, "
+        f"https response error StatusCode: 403, RequestID: {uuid()}, api error "
+        "AccessDeniedException: Cross-account pass role is not allowed.\n│ \n"
+        "│   with aws_lambda_function.ingest,\n│   on lambda.tf line 1, in resource "
+        '"aws_lambda_function" "ingest":\n│    1: resource "aws_lambda_function" "ingest" {\n│ \n╵',
+        [
+            only(
+                "cross_account_pass_role",
+                error_code="AccessDeniedException",
+                operation="CreateFunction",
+            )
+        ],
+        "Terraform",
+    )
+    case(
+        8,
+        "$ aws sts assume-role --role-arn arn:aws:iam::111122223333:role/admin "
+        "--role-session-name test\n\nAn error occurred (AccessDenied) when calling the AssumeRole "
+        "operation: Roles may not be assumed by root accounts.",
+        [
+            only(
+                "root_assume_role",
+                error_code="AccessDenied",
+                operation="AssumeRole",
+            )
+        ],
+    )
+    rid = uuid()
+    case(
+        8,
+        "error: AccessDenied: Roles may not be assumed by root accounts.\n\tstatus code: 403, "
+        f"request id: {rid}",
+        [only("root_assume_role", error_code="AccessDenied", request_id=rid)],
+        "Go SDK v1",
+    )
+
+
+# =============================================================================================
+# 9. not denials
+# =============================================================================================
+
+
+def family_9() -> None:
+    def no(text: str, notes: str) -> None:
+        case(9, text, [], notes)
+
+    no(
+        "An error occurred (ExpiredToken) when calling the GetCallerIdentity operation: The "
+        "security token included in the request is expired",
+        "expired STS credentials (credential problem)",
+    )
+    no(
+        "botocore.exceptions.ClientError: An error occurred (ExpiredTokenException) when calling "
+        "the Query operation: The security token included in the request is expired",
+        "ExpiredTokenException from DynamoDB",
+    )
+    no(
+        "An error occurred (InvalidClientTokenId) when calling the AssumeRole operation: The "
+        "security token included in the request is invalid.",
+        "InvalidClientTokenId",
+    )
+    no(
+        "An error occurred (SignatureDoesNotMatch) when calling the GetCallerIdentity operation: "
+        "The request signature we calculated does not match the signature you provided. Check "
+        "your AWS Secret Access Key and signing method. Consult the service documentation for "
+        "details.",
+        "SignatureDoesNotMatch",
+    )
+    no(
+        "An error occurred (UnrecognizedClientException) when calling the ListTables operation: "
+        "The security token included in the request is invalid.",
+        "UnrecognizedClientException",
+    )
+    no(
+        "$ aws s3 ls\n\nUnable to locate credentials. You can configure credentials by running "
+        '"aws configure".',
+        "no credentials configured",
+    )
+    no(
+        "botocore.exceptions.NoCredentialsError: Unable to locate credentials",
+        "boto NoCredentialsError",
+    )
+    no(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Request '
+        "has expired</Message><X-Amz-Expires>3600</X-Amz-Expires><Expires>2026-11-29T08:00:00Z"
+        "</Expires><ServerTime>2026-11-29T09:12:44Z</ServerTime><RequestId>8A1B2C3D4E5F6A7B"
+        f"</RequestId><HostId>{host_id()}</HostId></Error>",
+        "expired presigned URL: S3 says AccessDenied but it is a credential problem",
+    )
+    no(
+        "<Error><Code>AccessDenied</Code><Message>There were headers present in the request which "
+        "were not signed</Message><HeadersNotSigned>x-amz-acl</HeadersNotSigned><RequestId>"
+        f"3C4D5E6F7A8B9C0D</RequestId><HostId>{host_id()}</HostId></Error>",
+        "presigned PUT with an unsigned header: a signing problem",
+    )
+    no(
+        "An error occurred (InvalidAccessKeyId) when calling the ListBuckets operation: The AWS "
+        "Access Key Id you provided does not exist in our records.",
+        "InvalidAccessKeyId",
+    )
+    no(
+        "An error occurred (ThrottlingException) when calling the DescribeStacks operation (reached "
+        "max retries: 4): Rate exceeded",
+        "throttling",
+    )
+    no(
+        "An error occurred (SlowDown) when calling the PutObject operation (reached max retries: "
+        "4): Please reduce your request rate.",
+        "S3 SlowDown",
+    )
+    no(
+        "An error occurred (ProvisionedThroughputExceededException) when calling the PutItem "
+        "operation (reached max retries: 9): The level of configured provisioned throughput for "
+        "the table was exceeded. Consider increasing your provisioning level with the UpdateTable "
+        "API.",
+        "DynamoDB throughput",
+    )
+    no(
+        "An error occurred (ValidationException) when calling the CreateStack operation: Template "
+        "format error: Unresolved resource dependencies [OrdersQueue] in the Resources block of "
+        "the template",
+        "CloudFormation validation",
+    )
+    no(
+        "An error occurred (ValidationError) when calling the AssumeRole operation: 1 validation "
+        "error detected: Value 'arn:aws:iam::111122223333:role/deploy' at 'roleSessionName' failed "
+        "to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*",
+        "STS validation error that mentions a role ARN",
+    )
+    no(
+        "An error occurred (NoSuchKey) when calling the GetObject operation: The specified key "
+        "does not exist.",
+        "NoSuchKey",
+    )
+    no(
+        "An error occurred (NoSuchBucket) when calling the ListObjectsV2 operation: The specified "
+        "bucket does not exist",
+        "NoSuchBucket",
+    )
+    no(
+        "An error occurred (ResourceNotFoundException) when calling the GetSecretValue operation: "
+        "Secrets Manager can't find the specified secret.",
+        "ResourceNotFoundException",
+    )
+    no(
+        "An error occurred (NoSuchEntity) when calling the GetRole operation: The role with name "
+        "deploy-role cannot be found.",
+        "IAM NoSuchEntity",
+    )
+    no(
+        'Error from server (Forbidden): pods is forbidden: User "arn:aws:iam::111122223333:role/'
+        'eks-developers" cannot list resource "pods" in API group "" in the namespace "payments"',
+        "Kubernetes RBAC refusal that merely names an IAM role",
+    )
+    no(
+        'Error from server (Forbidden): deployments.apps "web" is forbidden: User '
+        '"arn:aws:sts::111122223333:assumed-role/ci-runner/build-8812" cannot patch resource '
+        '"deployments" in API group "apps" in the namespace "prod"',
+        "Kubernetes RBAC with an assumed-role session as the user",
+    )
+    no(
+        "error: You must be logged in to the server (Unauthorized)",
+        "EKS authentication (aws-auth/access entry missing): not an IAM policy denial",
+    )
+    no(
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "ReadOrders",
+                        "Effect": "Allow",
+                        "Action": ["dynamodb:GetItem", "dynamodb:Query"],
+                        "Resource": "arn:aws:dynamodb:us-east-1:111122223333:table/Orders",
+                    }
+                ],
+            },
+            indent=2,
+        ),
+        "identity policy document",
+    )
+    no(
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "DenyInsecureTransport",
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:*",
+                        "Resource": [
+                            "arn:aws:s3:::payments-config-prod",
+                            "arn:aws:s3:::payments-config-prod/*",
+                        ],
+                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                    }
+                ],
+            },
+            indent=2,
+        ),
+        "bucket policy with a Deny statement",
+    )
+    no(
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Principal": {
+                            "Federated": "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+                        },
+                        "Action": "sts:AssumeRoleWithWebIdentity",
+                        "Condition": {
+                            "StringEquals": {
+                                "token.actions.githubusercontent.com:aud": "sts.amazonaws.com"
+                            },
+                            "StringLike": {
+                                "token.actions.githubusercontent.com:sub": "repo:acme/web:*"
+                            },
+                        },
+                    }
+                ],
+            },
+            indent=2,
+        ),
+        "OIDC trust policy (names sts:AssumeRoleWithWebIdentity)",
+    )
+    no(
+        json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "DenyLeaveOrg",
+                        "Effect": "Deny",
+                        "Action": ["organizations:LeaveOrganization"],
+                        "Resource": "*",
+                    },
+                    {
+                        "Sid": "DenyOutsideApprovedRegions",
+                        "Effect": "Deny",
+                        "NotAction": ["iam:*", "sts:*", "organizations:*", "support:*"],
+                        "Resource": "*",
+                        "Condition": {
+                            "StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}
+                        },
+                    },
+                ],
+            }
+        ),
+        "SCP with Deny statements, one line",
+    )
+    no(
+        "Terraform will perform the following actions:\n\n"
+        "  # aws_iam_policy.deploy will be created\n"
+        '  + resource "aws_iam_policy" "deploy" {\n'
+        "      + arn              = (known after apply)\n"
+        '      + name             = "deploy"\n'
+        "      + policy           = jsonencode(\n"
+        "            {\n"
+        "              + Statement = [\n"
+        "                  + {\n"
+        '                      + Action   = "iam:PassRole"\n'
+        '                      + Effect   = "Deny"\n'
+        '                      + Resource = "arn:aws:iam::111122223333:role/admin"\n'
+        "                    },\n"
+        "                ]\n"
+        '              + Version   = "2012-10-17"\n'
+        "            }\n"
+        "        )\n"
+        "    }\n\n"
+        "Plan: 1 to add, 0 to change, 0 to destroy.",
+        "Terraform plan of an aws_iam_policy",
+    )
+    no(
+        "how do I fix 'is not authorized to perform'? every tutorial says attach a policy but which "
+        "one?",
+        "quotes the phrase without an actual message",
+    )
+    no(
+        "FYI the IAM docs list the forms: User: <user> is not authorized to perform: <action> on "
+        "resource: <resource> because <context>",
+        "the documented template with placeholders, not a real message",
+    )
+    no(
+        "어제 배포 때 권한 오류 났던 거 해결됐나요? SCP 쪽 문제였던 것 같은데 확인 부탁드려요",
+        "Korean chatter about a permission error, no message",
+    )
+    no(
+        "IAM 정책 문서 첨부합니다. 검토 부탁드립니다 🙏\n"
+        + json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "s3:GetObject",
+                        "Resource": "arn:aws:s3:::reports/*",
+                    }
+                ],
+            }
+        ),
+        "Korean note with a policy document",
+    )
+    no(
+        "standup: finished the SQS migration, working on IAM least-privilege for the billing "
+        "service today, blocked on nothing",
+        "ordinary chatter",
+    )
+    no(
+        "Error: HttpError: Resource not accessible by integration\n"
+        "    at /home/runner/work/_actions/actions/github-script/v7/dist/index.js:9537:21",
+        "GitHub token permission error",
+    )
+    no(
+        "ERROR:  permission denied for table orders\nSTATEMENT:  SELECT * FROM orders LIMIT 10;",
+        "Postgres permission error",
+    )
+    no("bash: ./deploy.sh: Permission denied", "Linux file permission")
+    no(
+        "git@github.com: Permission denied (publickey).\nfatal: Could not read from remote "
+        "repository.\n\nPlease make sure you have the correct access rights\nand the repository "
+        "exists.",
+        "SSH key",
+    )
+    no(
+        "permission denied while trying to connect to the Docker daemon socket at "
+        'unix:///var/run/docker.sock: Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.24/containers/json'
+        '": dial unix /var/run/docker.sock: connect: permission denied',
+        "Docker socket",
+    )
+    no(
+        "npm ERR! code EACCES\nnpm ERR! syscall mkdir\nnpm ERR! path /usr/local/lib/node_modules/"
+        "aws-cdk\nnpm ERR! errno -13\nnpm ERR! Error: EACCES: permission denied, mkdir "
+        "'/usr/local/lib/node_modules/aws-cdk'",
+        "npm EACCES while installing aws-cdk",
+    )
+    no(
+        "remote: Permission to acme/infra.git denied to deploy-bot.\nfatal: unable to access "
+        "'https://github.com/acme/infra.git/': The requested URL returned error: 403",
+        "git over HTTPS 403",
+    )
+    no(
+        "googleapi: Error 403: ci-sa@acme-prod.iam.gserviceaccount.com does not have "
+        "storage.objects.get access to the Google Cloud Storage object. Permission "
+        "'storage.objects.get' denied on resource (or it may not exist)., forbidden",
+        "GCP IAM denial (not AWS)",
+    )
+    no(
+        "(AuthorizationFailed) The client 'a1b2c3d4-0000-1111-2222-333344445555' with object id "
+        "'a1b2c3d4-0000-1111-2222-333344445555' does not have authorization to perform action "
+        "'Microsoft.Storage/storageAccounts/read' over scope '/subscriptions/0000/resourceGroups/"
+        "rg-prod' or the scope is invalid.",
+        "Azure RBAC denial (not AWS)",
+    )
+    no(
+        "ERROR 1045 (28000): Access denied for user 'app'@'10.0.3.17' (using password: YES)",
+        "MySQL 'Access denied'",
+    )
+    no(
+        "C:\\> del C:\\Windows\\System32\\drivers\\etc\\hosts\nAccess is denied.",
+        "Windows 'Access is denied.'",
+    )
+    no(
+        "An error occurred (NotAuthorizedException) when calling the InitiateAuth operation: "
+        "Incorrect username or password.",
+        "Cognito user-pool login failure: authentication, not IAM",
+    )
+    no(
+        "Error when retrieving token from sso: Token has expired and refresh failed",
+        "expired IAM Identity Center token (run aws sso login)",
+    )
+    no(
+        "The config profile (prod-admin) could not be found",
+        "CLI configuration",
+    )
+    no(
+        "An error occurred (InvalidParameterValue) when calling the RunInstances operation: Value "
+        "(ec2-role) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile "
+        "name",
+        "EC2 parameter error mentioning IAM",
+    )
+    no(
+        "KMSInvalidStateException: arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-"
+        "56ef-1234567890ab is pending deletion.",
+        "KMS key state, not a permission",
+    )
+    no(
+        "An error occurred (DisabledException) when calling the Decrypt operation: "
+        "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab is disabled.",
+        "disabled KMS key",
+    )
+    no(
+        "denied: Your authorization token has expired. Reauthenticate and try again.",
+        "ECR docker push with an expired login token",
+    )
+    no(
+        'Error response from daemon: Get "https://111122223333.dkr.ecr.us-east-1.amazonaws.com/'
+        'v2/": no basic auth credentials',
+        "docker not logged in to ECR",
+    )
+    no(
+        "<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n<center><h1>403 "
+        "Forbidden</h1></center>\r\n<hr><center>nginx/1.25.3</center>\r\n</body>\r\n</html>",
+        "nginx 403 page",
+    )
+    no(
+        "SELECT eventtime, useridentity.arn, eventsource, eventname, errorcode, errormessage\n"
+        "FROM cloudtrail_logs\nWHERE errorcode IN ('AccessDenied', 'AccessDeniedException', "
+        "'Client.UnauthorizedOperation')\n  AND eventtime > '2026-11-28'\nORDER BY eventtime DESC\n"
+        "LIMIT 100;",
+        "Athena query over CloudTrail naming denial codes",
+    )
+    no(
+        "aws logs filter-log-events --log-group-name /aws/lambda/orders-api-prod --filter-pattern "
+        "'\"is not authorized to perform\"' --start-time 1732838400000",
+        "a search command for the phrase",
+    )
+    no(
+        "try:\n    s3.get_object(Bucket=bucket, Key=key)\nexcept ClientError as e:\n"
+        "    if e.response['Error']['Code'] in ('AccessDenied', '403'):\n"
+        "        log.warning('not authorized to read %s', key)\n    raise",
+        "code that handles AccessDenied",
+    )
+    no(
+        "Error: Code: 403. Errors:\n\n* permission denied",
+        "HashiCorp Vault permission denied",
+    )
+    no(
+        "Task timed out after 3.00 seconds\n\nEND RequestId: 3b6c1f0e-8f2a-4d1e-9b7c-5a4d3c2b1a09\n"
+        "REPORT RequestId: 3b6c1f0e-8f2a-4d1e-9b7c-5a4d3c2b1a09\tDuration: 3003.12 ms",
+        "Lambda timeout",
+    )
+    no(
+        "An error occurred (MessageRejected) when calling the SendEmail operation: Email address is "
+        "not verified. The following identities failed the check in region US-EAST-1: "
+        "noreply@example.com",
+        "SES sandbox",
+    )
+    no(
+        "An error occurred (MalformedPolicyDocument) when calling the UpdateAssumeRolePolicy "
+        "operation: Has prohibited field Resource",
+        "malformed trust policy",
+    )
+    no(
+        "An error occurred (LimitExceeded) when calling the AttachRolePolicy operation: Cannot "
+        "exceed quota for PoliciesPerRole: 10",
+        "IAM quota",
+    )
+    no(
+        "lol access denied again 🙃 going to grab coffee",
+        "chatter with the words 'access denied' and no AWS context",
+    )
+    no(
+        "INFO 2026-11-29T10:00:00Z authz: user arn:aws:iam::111122223333:user/alice is authorized "
+        "to perform s3:GetObject (policy ReadReports)",
+        "an allow log line",
+    )
+    no(
+        "$ aws iam simulate-principal-policy --policy-source-arn arn:aws:iam::111122223333:role/"
+        "etl-runner --action-names s3:GetObject --output text --query "
+        "'EvaluationResults[].[EvalActionName,EvalDecision]'\ns3:GetObject\tallowed",
+        "policy simulator says allowed",
+    )
+    no(
+        "An error occurred (InvalidIdentityToken) when calling the AssumeRoleWithWebIdentity "
+        "operation: Couldn't retrieve verification key from your identity provider,  please "
+        "reference AssumeRoleWithWebIdentity documentation for requirements",
+        "web-identity token/provider problem (InvalidIdentityToken), not the trust policy denial",
+    )
+    no(
+        "Your request included an invalid SAML response. To logout, click here.",
+        "AWS sign-in SAML validation page",
+    )
+    no(
+        "An error occurred (RequestExpired) when calling the DescribeInstances operation: Request "
+        "has expired.",
+        "clock skew (EC2 RequestExpired)",
+    )
+    no(
+        "ok so the fix for the 'not authorized' thing was adding kms:Decrypt to the key policy, "
+        "closing the ticket ✅",
+        "post-mortem chatter",
+    )
+
+
+# =============================================================================================
+# 10. several denials in one paste; retried duplicates counted once
+# =============================================================================================
+
+
+def family_10() -> None:
+    p = "arn:aws:sts::111122223333:assumed-role/orders-api-lambda-role/orders-api-prod"
+    r = "arn:aws:dynamodb:eu-central-1:111122223333:table/Orders"
+    msg = (
+        f"User: {p} is not authorized to perform: dynamodb:PutItem on resource: {r} because no "
+        "identity-based policy allows the dynamodb:PutItem action"
+    )
+    case(
+        10,
+        "\n".join(
+            f"2026-11-29T10:0{i}:0{i}.{i}12Z ERROR AccessDeniedException: {msg}"
+            for i in range(1, 4)
+        ),
+        [
+            na(
+                p,
+                "dynamodb:PutItem",
+                r,
+                "identity_based",
+                "implicit",
+                error_code="AccessDeniedException",
+            )
+        ],
+        "the same line retried three times with different timestamps: one denial",
+    )
+    p = GHA
+    r1 = "arn:aws:s3:::static-web-prod-111122223333/index.html"
+    r2 = "arn:aws:cloudfront::111122223333:distribution/E2QWRUHAPOMQZL"
+    case(
+        10,
+        f"2026-11-29T09:45:03.8820001Z upload failed: dist/index.html to s3://static-web-prod-"
+        f"111122223333/index.html An error occurred (AccessDenied) when calling the PutObject "
+        f'operation: User: {p} is not authorized to perform: s3:PutObject on resource: "{r1}" '
+        "because no identity-based policy allows the s3:PutObject action\n"
+        "2026-11-29T09:45:05.1120002Z An error occurred (AccessDenied) when calling the "
+        f"CreateInvalidation operation: User: {p} is not authorized to perform: "
+        f"cloudfront:CreateInvalidation on resource: {r2} because no identity-based policy allows "
+        "the cloudfront:CreateInvalidation action\n"
+        "2026-11-29T09:45:05.2000000Z ##[error]Process completed with exit code 254.",
+        [
+            na(
+                p,
+                "s3:PutObject",
+                r1,
+                "identity_based",
+                "implicit",
+                error_code="AccessDenied",
+                operation="PutObject",
+            ),
+            na(
+                p,
+                "cloudfront:CreateInvalidation",
+                r2,
+                "identity_based",
+                "implicit",
+                error_code="AccessDenied",
+                operation="CreateInvalidation",
+            ),
+        ],
+        "two different denials in a GitHub Actions log, in order; CloudFront ARN has no region",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/etl-runner/etl"
+    r = "arn:aws:glue:us-east-1:111122223333:table/raw/events"
+    rid = "ZQ8X7C6V5B4N3M2L"
+    case(
+        10,
+        "== step 1: catalog\n"
+        "An error occurred (AccessDeniedException) when calling the GetTable operation: User: "
+        f"{p} is not authorized to perform: glue:GetTable on resource: {r} because no "
+        "identity-based policy allows the glue:GetTable action\n"
+        "== step 2: raw files\n"
+        f"AccessDenied: Access Denied\n\tstatus code: 403, request id: {rid}, host id: {host_id()}\n"
+        "== step 3: decrypt manifest\n"
+        f"An error occurred (AccessDeniedException) when calling the Decrypt operation: {CMK_UNKNOWN}",
+        [
+            na(
+                p,
+                "glue:GetTable",
+                r,
+                "identity_based",
+                "implicit",
+                error_code="AccessDeniedException",
+                operation="GetTable",
+            ),
+            only("s3_access_denied", error_code="AccessDenied", request_id=rid),
+            only("kms_key_unknown", error_code="AccessDeniedException", operation="Decrypt"),
+        ],
+        "three kinds in one job log",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/terraform-ci/1732871234"
+    blocks = []
+    expected = []
+    for action, res, op in (
+        ("iam:CreateRole", "arn:aws:iam::111122223333:role/app-task", "CreateRole"),
+        ("iam:CreatePolicy", "arn:aws:iam::111122223333:policy/app-task-access", "CreatePolicy"),
+        ("kms:CreateKey", "*", "CreateKey"),
+    ):
+        svc = action.split(":")[0].upper()
+        blocks.append(
+            "╷\n"
+            f"│ Error: creating resource: operation error {svc}: {op}, https response error "
+            f"StatusCode: 403, RequestID: {uuid()}, api error AccessDenied: User: {p} is not "
+            f"authorized to perform: {action} on resource: {res} with an explicit deny in a service "
+            "control policy\n│ \n╵"
+        )
+        expected.append(
+            na(p, action, res, "scp", "explicit", error_code="AccessDenied", operation=op)
+        )
+    case(
+        10,
+        "\n".join(blocks),
+        expected,
+        "three Terraform error blocks",
+    )
+    pa = "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_Developer_1a2b3c4d5e6f7a8b/sam"
+    pb = "arn:aws:sts::444455556666:assumed-role/analytics/hana"
+    url = "https://sqs.us-east-1.amazonaws.com/111122223333/orders-queue"
+    case(
+        10,
+        "Weekly roundup of access issues people hit:\n"
+        f"• sam: `User: {pa} is not authorized to perform: lambda:UpdateFunctionCode on resource: "
+        "arn:aws:lambda:us-east-1:111122223333:function:checkout with an explicit deny in an "
+        "identity-based policy`\n"
+        f"• hana: `User: {pb} is not authorized to perform: s3:GetObject on resource: "
+        '"arn:aws:s3:::finance-exports/2026/q3/ledger.csv" because no resource-based policy allows '
+        "the s3:GetObject action`\n"
+        f"• orders worker: `Access to the resource {url} is denied.`\n"
+        "• new joiner laptop: `An error occurred (ForbiddenException) when calling the "
+        "GetRoleCredentials operation: No access`\n"
+        "• (not a denial) `An error occurred (ExpiredToken) when calling the ListBuckets "
+        "operation: The provided token has expired.`",
+        [
+            na(
+                pa,
+                "lambda:UpdateFunctionCode",
+                "arn:aws:lambda:us-east-1:111122223333:function:checkout",
+                "identity_based",
+                "explicit",
+            ),
+            na(
+                pb,
+                "s3:GetObject",
+                "arn:aws:s3:::finance-exports/2026/q3/ledger.csv",
+                "resource_based",
+                "implicit",
+            ),
+            only("sqs_access", resource=url, region="us-east-1"),
+            only(
+                "identity_center_no_access",
+                error_code="ForbiddenException",
+                operation="GetRoleCredentials",
+            ),
+        ],
+        "four kinds in a bulleted roundup; the ExpiredToken bullet is not a denial",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/report-builder/rb"
+    r = "arn:aws:s3:::reports-prod/daily/2026-11-29.csv"
+    msg = (
+        f'User: {p} is not authorized to perform: s3:PutObject on resource: "{r}" with an '
+        "explicit deny in a VPC endpoint policy"
+    )
+    case(
+        10,
+        f"attempt 1/3 failed: {msg}\nattempt 2/3 failed: {msg}\nattempt 3/3 failed: {msg}\n"
+        "giving up",
+        [na(p, "s3:PutObject", r, "vpc_endpoint", "explicit")],
+        "retry loop repeating the identical message with an attempt counter: one denial",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/thumbnailer/thumb"
+    case(
+        10,
+        f"User: {p} is not authorized to perform: s3:GetObject on resource: "
+        '"arn:aws:s3:::media-originals/a.jpg" because no identity-based policy allows the '
+        "s3:GetObject action\n"
+        f"User: {p} is not authorized to perform: s3:GetObject on resource: "
+        '"arn:aws:s3:::media-originals/b.jpg" because no identity-based policy allows the '
+        "s3:GetObject action",
+        [
+            na(
+                p,
+                "s3:GetObject",
+                "arn:aws:s3:::media-originals/a.jpg",
+                "identity_based",
+                "implicit",
+            ),
+            na(
+                p,
+                "s3:GetObject",
+                "arn:aws:s3:::media-originals/b.jpg",
+                "identity_based",
+                "implicit",
+            ),
+        ],
+        "same principal and action, different resources: two denials",
+    )
+    p = LAMBDA
+    r = "arn:aws:sqs:eu-central-1:111122223333:orders-fulfilment"
+    msg = (
+        f"User: {p} is not authorized to perform: sqs:sendmessage on resource: {r} because no "
+        "identity-based policy allows the sqs:sendmessage action"
+    )
+    lines = [
+        f"2026-11-29T10:15:0{i}.{i}04Z\t{uuid()}\tERROR\tAccessDenied: {msg}" for i in range(1, 4)
+    ]
+    case(
+        10,
+        "\n".join(lines),
+        [na(p, "sqs:sendmessage", r, "identity_based", "implicit", error_code="AccessDenied")],
+        "CloudWatch Logs lines from three invocations: prefixes differ (timestamp and Lambda"
+        " request id), the denial is the same: one",
+    )
+    p1 = "arn:aws:iam::123456789012:user/JohnDoe"
+    m1 = (
+        f"User: {p1} is not authorized to perform: codecommit:ListRepositories because no service "
+        "control policy allows the codecommit:ListRepositories action"
+    )
+    m2 = (
+        f"User: {p1} is not authorized to perform: codecommit:GitPull on resource: "
+        "arn:aws:codecommit:us-east-1:123456789012:infra because no identity-based policy allows "
+        "the codecommit:GitPull action"
+    )
+    case(
+        10,
+        f"[10:01:02] {m1}\n[10:01:03] {m2}\n[10:01:09] {m1}",
+        [
+            na(p1, "codecommit:ListRepositories", None, "scp", "implicit"),
+            na(
+                p1,
+                "codecommit:GitPull",
+                "arn:aws:codecommit:us-east-1:123456789012:infra",
+                "identity_based",
+                "implicit",
+            ),
+        ],
+        "A, B, A again: two denials in order of first appearance",
+    )
+    b = blob(980)
+    p = "arn:aws:sts::111122223333:assumed-role/terraform-ci/1732871234"
+    case(
+        10,
+        "╷\n│ Error: creating EC2 Instance: UnauthorizedOperation: You are not authorized to perform "
+        f"this operation. Encoded authorization failure message: {b}\n│ \tstatus code: 403, "
+        f"request id: {uuid()}\n│ \n╵\n"
+        "╷\n│ Error: creating IAM Instance Profile (bastion): AccessDenied: User: "
+        f"{p} is not authorized to perform: iam:PassRole on resource: "
+        "arn:aws:iam::111122223333:role/bastion because no identity-based policy allows the "
+        f"iam:PassRole action\n│ \tstatus code: 403, request id: {uuid()}\n│ \n╵",
+        [
+            only(
+                "encoded_authorization",
+                encoded_message=b,
+                error_code="UnauthorizedOperation",
+            ),
+            na(
+                p,
+                "iam:PassRole",
+                "arn:aws:iam::111122223333:role/bastion",
+                "identity_based",
+                "implicit",
+                error_code="AccessDenied",
+            ),
+        ],
+        "encoded EC2 denial then a not_authorized one",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/notifier/n1"
+    url = "https://sqs.us-east-1.amazonaws.com/444455556666/partner-inbox"
+    case(
+        10,
+        "An error occurred (AuthorizationError) when calling the Publish operation: User: "
+        f"{p} is not authorized to perform: SNS:Publish on resource: "
+        "arn:aws:sns:us-east-1:444455556666:partner-events because no resource-based policy allows "
+        "the SNS:Publish action\n"
+        "falling back to direct queue write...\n"
+        "An error occurred (AccessDenied) when calling the SendMessage operation: Access to the "
+        f"resource {url} is denied.",
+        [
+            na(
+                p,
+                "SNS:Publish",
+                "arn:aws:sns:us-east-1:444455556666:partner-events",
+                "resource_based",
+                "implicit",
+                error_code="AuthorizationError",
+                operation="Publish",
+            ),
+            only(
+                "sqs_access",
+                resource=url,
+                region="us-east-1",
+                resource_account="444455556666",
+                error_code="AccessDenied",
+                operation="SendMessage",
+            ),
+        ],
+        "SNS then SQS",
+    )
+    p1 = "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_DataEngineer_6f5e4d3c2b1a0987/hana"
+    case(
+        10,
+        "안녕하세요, 데이터팀 한나입니다. 아래 두 가지 오류가 계속 납니다.\n\n"
+        "1. 아테나 쿼리:\n```\n"
+        f"User: {p1} is not authorized to perform: athena:StartQueryExecution on resource: "
+        "arn:aws:athena:ap-northeast-2:111122223333:workgroup/analytics because no identity-based "
+        "policy allows the athena:StartQueryExecution action\n```\n"
+        "2. 결과 버킷 쓰기:\n```\n"
+        f"User: {p1} is not authorized to perform: s3:PutObject on resource: "
+        '"arn:aws:s3:::athena-results-apne2/analytics/" with an explicit deny in a resource-based '
+        "policy\n```\n권한 세트 수정 부탁드립니다 🙏",
+        [
+            na(
+                p1,
+                "athena:StartQueryExecution",
+                "arn:aws:athena:ap-northeast-2:111122223333:workgroup/analytics",
+                "identity_based",
+                "implicit",
+            ),
+            na(
+                p1,
+                "s3:PutObject",
+                "arn:aws:s3:::athena-results-apne2/analytics/",
+                "resource_based",
+                "explicit",
+            ),
+        ],
+        "Korean message with two fenced errors",
+    )
+    case(
+        10,
+        "$ aws s3 ls --profile sandbox\n\nAn error occurred (ForbiddenException) when calling the "
+        "GetRoleCredentials operation: No access\n$ aws s3 ls s3://sandbox-scratch --profile "
+        "default\n\nAn error occurred (AccessDenied) when calling the ListObjectsV2 operation: "
+        "Access Denied",
+        [
+            only(
+                "identity_center_no_access",
+                error_code="ForbiddenException",
+                operation="GetRoleCredentials",
+            ),
+            only("s3_access_denied", error_code="AccessDenied", operation="ListObjectsV2"),
+        ],
+        "Identity Center then bare S3",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/DeveloperRole/priya"
+    r = "arn:aws:ec2:us-east-1:111122223333:instance/i-0123456789abcdef0"
+    case(
+        10,
+        f"User: {p} is not authorized to perform: ec2:StopInstances on resource: {r} with an "
+        "explicit deny in a service control policy\n"
+        f"User: {p} is not authorized to perform: ec2:StopInstances on resource: {r} with an "
+        "explicit deny in an identity-based policy",
+        [
+            na(p, "ec2:StopInstances", r, "scp", "explicit"),
+            na(p, "ec2:StopInstances", r, "identity_based", "explicit"),
+        ],
+        "same principal/action/resource, different policy types: two denials",
+    )
+    case(
+        10,
+        "three tickets from today:\n"
+        "1) An error occurred (AccessDenied) when calling the AssumeRole operation: Roles may not "
+        "be assumed by root accounts.\n"
+        "2) An error occurred (AccessDeniedException) when calling the CreateFunction operation: "
+        "Cross-account pass role is not allowed.\n"
+        "3) An error occurred (AccessDeniedException) when calling the Converse operation: "
+        + BEDROCK,
+        [
+            only("root_assume_role", error_code="AccessDenied", operation="AssumeRole"),
+            only(
+                "cross_account_pass_role",
+                error_code="AccessDeniedException",
+                operation="CreateFunction",
+            ),
+            only(
+                "bedrock_model_access",
+                error_code="AccessDeniedException",
+                operation="Converse",
+            ),
+        ],
+        "three service-specific kinds",
+    )
+    p = GHA
+    msg = (
+        f"User: {p} is not authorized to perform: ecr:InitiateLayerUpload on resource: "
+        "arn:aws:ecr:us-east-1:111122223333:repository/web because no identity-based policy allows "
+        "the ecr:InitiateLayerUpload action"
+    )
+    case(
+        10,
+        "2026-11-29T11:00:01.0000001Z ##[group]Run docker push\n"
+        f"2026-11-29T11:00:03.1000001Z error: {msg}\n"
+        "2026-11-29T11:00:03.1000002Z Attempt 1 failed, retrying in 5s\n"
+        f"2026-11-29T11:00:08.2000001Z error: {msg}\n"
+        "2026-11-29T11:00:08.2000002Z Attempt 2 failed, retrying in 10s\n"
+        f"2026-11-29T11:00:18.3000001Z error: {msg}\n"
+        "2026-11-29T11:00:18.3000002Z ##[error]Could not assume role with OIDC: " + WEB_ID,
+        [
+            na(
+                p,
+                "ecr:InitiateLayerUpload",
+                "arn:aws:ecr:us-east-1:111122223333:repository/web",
+                "identity_based",
+                "implicit",
+            ),
+            only("sts_web_identity", action="sts:AssumeRoleWithWebIdentity"),
+        ],
+        "three retries of one denial (one), then a different web-identity failure",
+    )
+
+
+FAMILIES = [
+    family_1,
+    family_2,
+    family_3,
+    family_4,
+    family_5,
+    family_6,
+    family_7,
+    family_8,
+    family_9,
+    family_10,
+]
 
 
 def main() -> None:
