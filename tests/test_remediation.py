@@ -15,7 +15,7 @@ from core.record import (
     PrincipalKind,
     PrincipalRecord,
 )
-from core.remediation import Artefact, Fixer, Remediation, remediate
+from core.remediation import Artefact, Fixer, Remediation, fixer_label, remediate
 
 SESSION_ARN = "arn:aws:sts::111122223333:assumed-role/deploy/ci-42"
 ROLE_ARN = "arn:aws:iam::111122223333:role/deploy"
@@ -400,6 +400,21 @@ def test_service_principal_is_a_service_principal() -> None:
     assert json_artefacts(result)[0]["Principal"] == {"Service": "glue.amazonaws.com"}
 
 
+def test_anonymous_caller_is_told_to_sign_first() -> None:
+    result = remediate(
+        DenialRecord(
+            principal_arn="anonymous",
+            principal=PrincipalRecord(kind=PrincipalKind.ANONYMOUS, name="anonymous"),
+            action="s3:ListBucket",
+            resource="arn:aws:s3:::public-data",
+        )
+    )
+    assert result.scenario == "anonymous"
+    assert "aws sts get-caller-identity" in shell(result)
+    assert "aws s3api get-bucket-policy --bucket public-data" in shell(result)
+    assert not json_artefacts(result)
+
+
 def test_pydantic_denial_is_accepted() -> None:
     from core.model import Denial
 
@@ -436,3 +451,8 @@ def test_to_dict_is_json_ready(lang: str) -> None:
     assert data["lang"] == lang
     assert data["fixers"][0].keys() == {"id", "label"}
     assert data["artefacts"][0]["syntax"] in ("json", "sh")
+
+
+def test_fixer_labels_in_both_languages() -> None:
+    assert fixer_label(Fixer.ORG_ADMIN) != fixer_label("org_admin", "ko")
+    assert all(fixer_label(f, "ko") for f in Fixer)

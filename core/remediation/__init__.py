@@ -12,13 +12,13 @@ from typing import TYPE_CHECKING
 
 from core.record import DenialRecord
 from core.remediation.build import build
-from core.remediation.catalog import SUPPORTED_LANGS, check_lang
+from core.remediation.catalog import SUPPORTED_LANGS, check_lang, texts
 from core.remediation.result import Artefact, Fixer, Remediation
 
 if TYPE_CHECKING:
     from core.model import Denial
 
-__all__ = ["SUPPORTED_LANGS", "Artefact", "Fixer", "Remediation", "remediate"]
+__all__ = ["SUPPORTED_LANGS", "Artefact", "Fixer", "Remediation", "fixer_label", "remediate"]
 
 
 def remediate(denial: DenialRecord | Denial, lang: str = "en") -> Remediation:
@@ -29,3 +29,9 @@ def remediate(denial: DenialRecord | Denial, lang: str = "en") -> Remediation:
     check_lang(lang)
     record = denial if isinstance(denial, DenialRecord) else denial.to_record()
     return build(record, lang)
+
+
+def fixer_label(fixer: Fixer | str, lang: str = "en") -> str:
+    """The label of one fixer in `lang` (e.g. for digests that group by who can fix)."""
+    label: str = texts(check_lang(lang))["fixers"][Fixer(fixer).value]
+    return label

@@ -58,9 +58,13 @@ def _artefact(name: str, record: DenialRecord, values: Values, titles: Table) ->
     return Artefact(title, "sh", "\n".join(lines)) if lines else None
 
 
-def _warning_keys(record: DenialRecord, values: Values, static: list[str]) -> list[str]:
+def _warning_keys(
+    record: DenialRecord, values: Values, static: list[str], scenario: str
+) -> list[str]:
     keys = list(static)
     for row in rules()["warning"]:
+        if scenario in row.get("except_scenarios", ()):
+            continue
         when: str = row["when"]
         if when.startswith("flag:"):
             hit = when.removeprefix("flag:") in values.flags
@@ -106,7 +110,8 @@ def build(record: DenialRecord, lang: str) -> Remediation:
 
     static = list(selection.warnings) + list(scenario.get("warnings", []))
     warnings = [
-        values.fill(catalog["warnings"][key]) for key in _warning_keys(record, values, static)
+        values.fill(catalog["warnings"][key])
+        for key in _warning_keys(record, values, static, selection.scenario)
     ]
     if values.markers_used:
         values.set("placeholders", ", ".join(values.markers_used))

@@ -9,9 +9,9 @@ Files live next to this module and ship as package data:
 
 from __future__ import annotations
 
+import os
 import tomllib
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 SUPPORTED_LANGS: tuple[str, ...] = ("en", "ko")
@@ -19,8 +19,14 @@ SUPPORTED_LANGS: tuple[str, ...] = ("en", "ko")
 Table = dict[str, Any]
 
 
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
 def _load(name: str) -> Table:
-    data: Table = tomllib.loads(files(__package__).joinpath(name).read_text(encoding="utf-8"))
+    # Plain file access (not importlib.resources): the files ship next to this module, and the
+    # CLI's start-up time matters more than zip-import support.
+    with open(os.path.join(_HERE, name), "rb") as handle:
+        data: Table = tomllib.load(handle)
     return data
 
 

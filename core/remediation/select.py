@@ -1,8 +1,8 @@
 """Choosing the scenario: the first row of the `rule` table in `rules.toml` that matches wins.
 
-A row matches on any of `kind`, `policy_type`, `deny_kind` (a value, a list of values, `"any"` for
-any non-empty value, `"none"` for an empty one) and `transitive` (whether the message says
-`transitively through`). Fields a row leaves out match anything.
+A row matches on any of `kind`, `policy_type`, `deny_kind`, `principal_kind` (a value, a list of
+values, `"any"` for any non-empty value, `"none"` for an empty one) and `transitive` (whether the
+message says `transitively through`). Fields a row leaves out match anything.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ def _row_matches(row: Mapping[str, Any], record: DenialRecord) -> bool:
         "kind": record.kind.value,
         "policy_type": record.policy_type.value if record.policy_type else None,
         "deny_kind": record.deny_kind.value if record.deny_kind else None,
+        "principal_kind": record.principal.kind.value if record.principal else None,
     }
     for name, actual in fields.items():
         if name in row and not _field_matches(row[name], actual):
