@@ -7,6 +7,8 @@ import json
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.record import (
     DenialKind,
@@ -152,3 +154,71 @@ def test_every_combination_is_remediated(lang: str) -> None:
             if artefact.syntax == "json":
                 json.loads(artefact.body)
         json.dumps(result.to_dict())
+
+
+_text = st.one_of(
+    st.none(),
+    st.text(max_size=40),
+    st.sampled_from(
+        [
+            "arn:aws:s3:::",
+            "arn:aws:s3:::b/{action}",
+            "arn:aws-cn:kms:cn-north-1:1:alias/x",
+            "https://sqs.",
+            "https://sqs.us-east-1.amazonaws.com/1/",
+            "arn:aws:iam::1:role/",
+            "arn:aws:organizations::1:policy/",
+            "s3:",
+            ":",
+            "{}",
+            "{action}",
+        ]
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    kind=st.sampled_from(DenialKind),
+    policy_type=st.one_of(st.none(), st.sampled_from(PolicyType)),
+    deny_kind=st.one_of(st.none(), st.sampled_from(DenyKind)),
+    principal_kind=st.sampled_from(PrincipalKind),
+    texts=st.lists(_text, min_size=9, max_size=9),
+    flags=st.lists(st.one_of(st.none(), st.booleans()), min_size=4, max_size=4),
+    lang=st.sampled_from(SUPPORTED_LANGS),
+)
+def test_any_record_is_remediated(
+    *,
+    kind: DenialKind,
+    policy_type: PolicyType | None,
+    deny_kind: DenyKind | None,
+    principal_kind: PrincipalKind,
+    texts: list[str | None],
+    flags: list[bool | None],
+    lang: str,
+) -> None:
+    record = DenialRecord(
+        kind=kind,
+        policy_type=policy_type,
+        deny_kind=deny_kind,
+        principal_arn=texts[0],
+        action=texts[1],
+        resource=texts[2],
+        policy_arn=texts[3],
+        encoded_message=texts[4],
+        context_action=texts[5],
+        operation=texts[6],
+        authorization_id=texts[7],
+        region=texts[8],
+        principal=PrincipalRecord(kind=principal_kind, name=texts[0], account_id=texts[8]),
+        cross_account=flags[0],
+        action_known=flags[1],
+        encoded_truncated=bool(flags[2]),
+        input_truncated=bool(flags[3]),
+    )
+    result = remediate(record, lang)
+    assert result.verdict and result.steps
+    for artefact in result.artefacts:
+        if artefact.syntax == "json":
+            json.loads(artefact.body)
+    json.dumps(result.to_dict())
