@@ -94,7 +94,7 @@ def test_corpus_labels_name_real_fields_and_values() -> None:
 
     fields = set(Denial.model_fields)
     principal_fields = set(Principal.model_fields)
-    enums = {
+    enums: dict[str, set[str | None]] = {
         "kind": {k.value for k in DenialKind},
         "policy_type": {p.value for p in PolicyType} | {None},
         "transitive_through": {p.value for p in PolicyType} | {None},

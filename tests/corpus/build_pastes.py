@@ -4756,6 +4756,316 @@ def family_10() -> None:
     )
 
 
+# =============================================================================================
+# later additions (ids continue each family's numbering)
+# =============================================================================================
+
+
+def extras() -> None:
+    p = "arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_ReadOnly_0a1b2c3d4e5f6a7b/dev.kim"
+    r = "arn:aws:s3:::shared-drive-export/My Documents/Q3 report final.pdf"
+    case(
+        3,
+        f'User: {p} is not authorized to perform: s3:GetObject on resource: "{r}" because no '
+        "identity-based policy allows the s3:GetObject action",
+        [na(p, "s3:GetObject", r, "identity_based", "implicit")],
+        "S3 key with spaces inside the quoted resource",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/scheduler/nightly"
+    r = "arn:aws:ecs:us-east-1:111122223333:task-definition/web:42"
+    case(
+        3,
+        f"User: {p} is not authorized to perform: ecs:RunTask on resource: {r} because no "
+        "identity-based policy allows the ecs:RunTask action",
+        [na(p, "ecs:RunTask", r, "identity_based", "implicit")],
+        "task-definition revision suffix ':42' belongs to the resource",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/log-reader/reader"
+    r = "arn:aws:logs:us-east-1:111122223333:log-group:/aws/lambda/checkout:log-stream:2026/11/29/[$LATEST]4f9c2a1b0e8d7c6b5a4f3e2d1c0b9a87"
+    case(
+        3,
+        f"User: {p} is not authorized to perform: logs:GetLogEvents on resource: {r} because no "
+        "identity-based policy allows the logs:GetLogEvents action",
+        [na(p, "logs:GetLogEvents", r, "identity_based", "implicit")],
+        "log-stream ARN with brackets and $",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/release/rel"
+    r = "arn:aws:lambda:us-east-1:111122223333:function:checkout:live"
+    case(
+        3,
+        f"User: {p} is not authorized to perform: lambda:InvokeFunction on resource: {r}",
+        [na(p, "lambda:InvokeFunction", r)],
+        "function alias suffix ':live' belongs to the resource",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/ci-runner/build-8812"
+    r = "arn:aws:ecr:us-east-1:111122223333:repository/web"
+    case(
+        4,
+        "The push refers to repository [111122223333.dkr.ecr.us-east-1.amazonaws.com/web]\n"
+        "5f70bf18a086: Preparing\n3e8d2b1c4a9f: Preparing\n"
+        f"denied: User: {p} is not authorized to perform: ecr:InitiateLayerUpload on resource: {r} "
+        "because no identity-based policy allows the ecr:InitiateLayerUpload action",
+        [na(p, "ecr:InitiateLayerUpload", r, "identity_based", "implicit")],
+        "docker push through ECR: 'denied: ' prefix, no error code",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/ecsTaskExecutionRole/0123456789abcdef0123456789abcdef"
+    r = "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-AbCdEf"
+    rid = uuid()
+    case(
+        4,
+        "Stopped reason: ResourceInitializationError: unable to pull secrets or registry auth: "
+        "execution resource retrieval failed: unable to retrieve secret from asm: service call has "
+        f"been retried 1 time(s): AccessDeniedException: User: {p} is not authorized to perform: "
+        f"secretsmanager:GetSecretValue on resource: {r} because no identity-based policy allows "
+        f"the secretsmanager:GetSecretValue action status code: 400, request id: {rid}",
+        [
+            na(
+                p,
+                "secretsmanager:GetSecretValue",
+                r,
+                "identity_based",
+                "implicit",
+                error_code="AccessDeniedException",
+                request_id=rid,
+            )
+        ],
+        "ECS stopped reason: the Go SDK's newline is flattened, so 'action status code:' is glued",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/api-irsa/1732871234567"
+    rid = uuid()
+    case(
+        4,
+        "  Warning  FailedMount  2m (x7 over 9m)  kubelet  MountVolume.SetUp failed for volume "
+        '"secrets-store-inline" : rpc error: code = Unknown desc = failed to mount secrets store '
+        "objects for pod prod/api-7d9f8c6b5-x2kqp, err: rpc error: code = Unknown desc = us-east-1: "
+        "Failed fetching secret prod/api/keys: AccessDeniedException: User: "
+        f"{p} is not authorized to perform: secretsmanager:GetSecretValue on resource: prod/api/keys "
+        "because no identity-based policy allows the secretsmanager:GetSecretValue action\n"
+        f"\tstatus code: 400, request id: {rid}",
+        [
+            na(
+                p,
+                "secretsmanager:GetSecretValue",
+                "prod/api/keys",
+                "identity_based",
+                "implicit",
+                error_code="AccessDeniedException",
+                request_id=rid,
+            )
+        ],
+        "kubectl describe pod event; the resource is a secret name, not an ARN",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/StepFunctions-checkout-role/a1b2c3d4"
+    r = "arn:aws:lambda:us-east-1:111122223333:function:charge-card"
+    rid = uuid()
+    cause = (
+        f"User: {p} is not authorized to perform: lambda:InvokeFunction on resource: {r} because "
+        "no identity-based policy allows the lambda:InvokeFunction action (Service: AWSLambda; "
+        f"Status Code: 403; Error Code: AccessDeniedException; Request ID: {rid}; Proxy: null)"
+    )
+    case(
+        4,
+        json.dumps({"Error": "Lambda.AWSLambdaException", "Cause": cause}, indent=2),
+        [
+            na(
+                p,
+                "lambda:InvokeFunction",
+                r,
+                "identity_based",
+                "implicit",
+                error_code="AccessDeniedException",
+                request_id=rid,
+            )
+        ],
+        "Step Functions task failure (Error/Cause JSON)",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/ansible-runner/ansible"
+    r = "arn:aws:iam::111122223333:role/app-role"
+    msg = (
+        f"User: {p} is not authorized to perform: iam:TagRole on resource: {r} because no "
+        "identity-based policy allows the iam:TagRole action"
+    )
+    case(
+        4,
+        'fatal: [localhost]: FAILED! => {"boto3_version": "1.35.54", "botocore_version": '
+        '"1.35.54", "changed": false, "error": {"code": "AccessDenied", "message": "'
+        + msg
+        + '", "type": "Sender"}, "msg": "Unable to tag role app-role: An error occurred '
+        "(AccessDenied) when calling the TagRole operation: "
+        + msg
+        + '", "response_metadata": {"http_status_code": 403, "request_id": "'
+        + uuid()
+        + '", "retry_attempts": 0}}',
+        [
+            na(
+                p,
+                "iam:TagRole",
+                r,
+                "identity_based",
+                "implicit",
+                error_code="AccessDenied",
+            )
+        ],
+        "Ansible amazon.aws failure: the message appears twice (error.message and msg): one denial",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/pulumi-deployer/pulumi"
+    r = "arn:aws:iam::111122223333:role/app"
+    case(
+        4,
+        "  aws:iam:Role (app):\n    error: 1 error occurred:\n"
+        "    \t* creating IAM Role (app): operation error IAM: CreateRole, https response error "
+        f"StatusCode: 403, RequestID: {uuid()}, api error AccessDenied: User: {p} is not "
+        f"authorized to perform: iam:CreateRole on resource: {r} because no permissions boundary "
+        "allows the iam:CreateRole action",
+        [
+            na(
+                p,
+                "iam:CreateRole",
+                r,
+                "permissions_boundary",
+                "implicit",
+                error_code="AccessDenied",
+                operation="CreateRole",
+            )
+        ],
+        "Pulumi diagnostics",
+    )
+    p = "arn:aws:sts::111122223333:assumed-role/sls-deployer/deploy"
+    r = "arn:aws:cloudformation:us-east-1:111122223333:stack/orders-dev/*"
+    case(
+        4,
+        "✖ Stack orders-dev failed to deploy (3s)\nEnvironment: darwin, node 20.18.0, framework "
+        "4.4.7, plugin 7.2.3, SDK 4.5.1\nError:\n"
+        f"User: {p} is not authorized to perform: cloudformation:DescribeStacks on resource: {r} "
+        "because no identity-based policy allows the cloudformation:DescribeStacks action",
+        [na(p, "cloudformation:DescribeStacks", r, "identity_based", "implicit")],
+        "Serverless Framework v4",
+    )
+    b = blob(940)
+    case(
+        6,
+        "Launching a new EC2 instance. Status Reason: You are not authorized to perform this "
+        f"operation. Encoded authorization failure message: {b}. Launching EC2 instance failed.",
+        [only("encoded_authorization", principal_arn=None, encoded_message=b)],
+        "Auto Scaling activity: the period after the blob is not part of it",
+    )
+    case(
+        8,
+        "An error occurred (AccessDeniedException) when calling the AssociateKmsKey operation: The "
+        "specified KMS key does not exist or is not allowed to be used with Arn "
+        "'arn:aws:logs:us-east-1:111122223333:log-group:/app/prod'",
+        [
+            only(
+                "access_denied",
+                error_code="AccessDeniedException",
+                operation="AssociateKmsKey",
+            )
+        ],
+        "CloudWatch Logs' own KMS wording is neither KMS kind: generic access_denied",
+    )
+    case(
+        8,
+        "$ aws s3 sync ./site s3://static-web-prod-111122223333 --delete\nfatal error: An error "
+        "occurred (AccessDenied) when calling the ListObjectsV2 operation: Access Denied",
+        [only("s3_access_denied", error_code="AccessDenied", operation="ListObjectsV2")],
+        "aws s3 sync",
+    )
+    case(
+        8,
+        "$ curl -i http://static-web-prod.s3-website-us-east-1.amazonaws.com/\nHTTP/1.1 403 "
+        "Forbidden\nx-amz-error-code: AccessDenied\nx-amz-error-message: Access Denied\n"
+        "x-amz-request-id: 4B6F3C1A2D9E8F70\n\n<html>\n<head><title>403 Forbidden</title></head>\n"
+        "<body>\n<h1>403 Forbidden</h1>\n<ul>\n<li>Code: AccessDenied</li>\n<li>Message: Access "
+        "Denied</li>\n<li>RequestId: 4B6F3C1A2D9E8F70</li>\n<li>HostId: "
+        f"{host_id()}</li>\n</ul>\n<hr/>\n</body>\n</html>",
+        [only("s3_access_denied")],
+        "S3 website endpoint 403 page; only the kind is asserted",
+    )
+    case(
+        8,
+        "An error occurred (AccessDenied) when calling the CreateBucket operation: Access Denied",
+        [only("s3_access_denied", error_code="AccessDenied", operation="CreateBucket")],
+    )
+    no = [
+        (
+            "denied: requested access to the resource is denied",
+            "Docker Hub push refusal (not AWS; resembles the SQS wording)",
+        ),
+        (
+            json.dumps(
+                {
+                    "UserId": "AROA3XFRBF535PLBIFPI4:alice",
+                    "Account": "111122223333",
+                    "Arn": "arn:aws:sts::111122223333:assumed-role/DeveloperRole/alice",
+                },
+                indent=4,
+            ),
+            "sts get-caller-identity output",
+        ),
+        (
+            "An error occurred (SubscriptionRequiredException) when calling the ListFoundationModels "
+            "operation: The AWS Access Key Id needs a subscription for the service",
+            "subscription/credential problem",
+        ),
+        (
+            "An error occurred (OptInRequired) when calling the DescribeInstances operation: You are "
+            "not subscribed to this service. Please go to http://aws.amazon.com to subscribe.",
+            "region or service opt-in",
+        ),
+        (
+            "An error occurred (AuthFailure) when calling the DescribeInstances operation: AWS was "
+            "not able to validate the provided access credentials",
+            "EC2 AuthFailure (credentials)",
+        ),
+        (
+            "╷\n│ Error: validating provider credentials: retrieving caller identity from STS: "
+            "operation error STS: GetCallerIdentity, https response error StatusCode: 403, "
+            f"RequestID: {uuid()}, api error InvalidClientTokenId: The security token included "
+            "in the request is invalid.\n│ \n╵",
+            "Terraform provider with invalid credentials",
+        ),
+        (
+            "remember: the deploy role also needs iam:PassRole on the task execution role, "
+            "otherwise ECS says it is not authorized",
+            "advice mentioning an action and 'not authorized'",
+        ),
+        (
+            "tests/test_s3.py::test_get_object_access_denied_is_reported PASSED      [ 42%]\n"
+            "tests/test_s3.py::test_put_object_retries_on_throttle PASSED            [ 43%]",
+            "test names that contain access_denied",
+        ),
+    ]
+    for text, notes in no:
+        case(9, text, [], notes)
+    p = "arn:aws:sts::111122223333:assumed-role/etl-runner/etl"
+    r = "arn:aws:s3:::raw-events-eu/2026/11/29/part-0001.json"
+    case(
+        10,
+        "run 1842:\n"
+        "An error occurred (ExpiredToken) when calling the ListObjectsV2 operation: The provided "
+        "token has expired.\n"
+        "re-authenticated, run 1843:\n"
+        "An error occurred (NoSuchKey) when calling the GetObject operation: The specified key does "
+        "not exist.\n"
+        "fixed the key, run 1844:\n"
+        f"An error occurred (AccessDenied) when calling the GetObject operation: User: {p} is not "
+        f'authorized to perform: s3:GetObject on resource: "{r}" because no VPC endpoint policy '
+        "allows the s3:GetObject action",
+        [
+            na(
+                p,
+                "s3:GetObject",
+                r,
+                "vpc_endpoint",
+                "implicit",
+                error_code="AccessDenied",
+                operation="GetObject",
+            )
+        ],
+        "a credential error and a not-found before the one real denial",
+    )
+
+
 FAMILIES = [
     family_1,
     family_2,
@@ -4767,6 +5077,7 @@ FAMILIES = [
     family_8,
     family_9,
     family_10,
+    extras,
 ]
 
 
