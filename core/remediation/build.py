@@ -6,8 +6,6 @@ overlay applies when) and from the language's text catalog; it only walks those 
 
 from __future__ import annotations
 
-from typing import Any
-
 from core.record import DenialRecord
 from core.remediation import commands, statements
 from core.remediation.catalog import Table, rules, texts
@@ -91,9 +89,9 @@ def build(record: DenialRecord, lang: str) -> Remediation:
     before, after = _overlays(record, selection.scenario)
 
     def gather(field: str, own: list[str]) -> list[str]:
-        parts: list[Any] = [o.get(field, []) for o in before] + [own]
-        parts += [o.get(field, []) for o in after]
-        return _unique([name for part in parts for name in part])
+        """Names from the overlays placed first, then the scenario's own, then the rest."""
+        names = [n for o in before for n in o.get(field, [])] + own
+        return _unique(names + [n for o in after for n in o.get(field, [])])
 
     verdict = values.fill(scenario_text["verdict"])
     step_texts = [values.fill(catalog["steps"][k]) for o in before for k in o.get("steps", [])]
