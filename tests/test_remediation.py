@@ -456,3 +456,28 @@ def test_to_dict_is_json_ready(lang: str) -> None:
 def test_fixer_labels_in_both_languages() -> None:
     assert fixer_label(Fixer.ORG_ADMIN) != fixer_label("org_admin", "ko")
     assert all(fixer_label(f, "ko") for f in Fixer)
+
+
+def test_identity_center_role_points_at_the_permission_set() -> None:
+    name = "AWSReservedSSO_PowerUserAccess_3f2c1a9b8d7e6f50"
+    principal = PrincipalRecord(
+        partition="aws",
+        account_id="111122223333",
+        kind=PrincipalKind.ASSUMED_ROLE,
+        name=name,
+        session="maria.garcia@example.com",
+        role_arn=f"arn:aws:iam::111122223333:role/{name}",
+        role_path_unknown=True,
+    )
+    for lang in ("en", "ko"):
+        result = remediate(
+            DenialRecord(
+                principal_arn=f"arn:aws:sts::111122223333:assumed-role/{name}/maria",
+                principal=principal,
+                action="s3:PutBucketPolicy",
+                policy_type=PolicyType.IDENTITY_BASED,
+                deny_kind=DenyKind.IMPLICIT,
+            ),
+            lang,
+        )
+        assert any("PowerUserAccess" in w and "/aws-reserved/" in w for w in result.warnings)

@@ -64,6 +64,11 @@ PREDICATES: dict[str, Predicate] = {
         or (r.principal_arn or "").lower() == "anonymous"
     ),
     "service_caller": lambda r: _principal_kind(r) is PrincipalKind.SERVICE,
+    "identity_center_role": lambda r: (
+        r.principal is not None
+        and r.principal.kind in (PrincipalKind.ROLE, PrincipalKind.ASSUMED_ROLE)
+        and (r.principal.name or "").startswith("AWSReservedSSO_")
+    ),
     "root_caller": lambda r: (
         _principal_kind(r) is PrincipalKind.ROOT and r.kind is not DenialKind.ROOT_ASSUME_ROLE
     ),

@@ -23,6 +23,7 @@ MARKERS: dict[str, str] = {
     "partition": "aws",
     "account": "<account-id>",
     "caller_name": "<user-or-role-name>",
+    "permission_set": "<permission-set>",
     "session": "<session-name>",
     "resource": "<resource-arn>",
     "resource_account": "<resource-account-id>",
@@ -55,6 +56,8 @@ MARKERS: dict[str, str] = {
     "through_label": "<policy type>",
     "placeholders": "",
 }
+
+_SSO_PREFIX = "AWSReservedSSO_"
 
 _SAML_AUDIENCE = {
     "aws": "https://signin.aws.amazon.com/saml",
@@ -211,6 +214,9 @@ def _principal_values(record: DenialRecord, out: dict[str, str]) -> dict[str, st
     named = (PrincipalKind.USER, PrincipalKind.ROLE, PrincipalKind.ASSUMED_ROLE)
     if kind in named and principal.name:
         out["caller_name"] = principal.name
+        if principal.name.startswith(_SSO_PREFIX):
+            # AWSReservedSSO_<permission set>_<16 hex>: Identity Center owns this role.
+            out["permission_set"] = principal.name.removeprefix(_SSO_PREFIX).rpartition("_")[0]
     if kind is PrincipalKind.ASSUMED_ROLE:
         role_arn = principal.role_arn
         if not role_arn and principal.account_id and principal.name:
