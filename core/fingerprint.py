@@ -47,13 +47,16 @@ from dataclasses import dataclass
 
 from core.record import DenialRecord, PrincipalKind
 
-__all__ = ["FINGERPRINT_VERSION", "fingerprint", "fingerprint_parts"]
+__all__ = ["FINGERPRINT_VERSION", "fingerprint", "fingerprint_parts", "principal_account"]
 
 FINGERPRINT_VERSION = 1
 
 _WHITESPACE = re.compile(r"\s+")
-_ARN = re.compile(r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):"
-                  r"(?P<account>[^:]*):(?P<resource>.*)$", re.IGNORECASE)
+_ARN = re.compile(
+    r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):"
+    r"(?P<account>[^:]*):(?P<resource>.*)$",
+    re.IGNORECASE,
+)
 _STRIP = " \t\r\n\"'`‘’“”"
 
 
@@ -168,3 +171,8 @@ def fingerprint(denial: DenialRecord) -> str:
     """The denial's fingerprint: 32 lower-case hex digits, equal for "the same denial"."""
     joined = "\x1f".join(fingerprint_parts(denial))
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32]
+
+
+def principal_account(denial: DenialRecord) -> str | None:
+    """The principal's account id, from the parsed principal or else its ARN; None if unknown."""
+    return _principal(denial).account or None

@@ -36,6 +36,11 @@ def register(subparsers: Any) -> None:
         default=None,
         help="language of the explanation (default: $IAMDENY_LANG or en)",
     )
+    parser.add_argument(
+        "--record",
+        action="store_true",
+        help="also record what was found as incidents ($DATABASE_URL; see `iamdeny incidents`)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -101,6 +106,10 @@ def run(args: argparse.Namespace) -> int:
             payload["credential_problem"] = problem.kind
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
+        if args.record:  # stdout stays pure JSON: the note goes to stderr
+            from bot.cli.incidents import record_explained
+
+            record_explained(paste, records, out=sys.stderr)
         return EXIT_FOUND if records else EXIT_NONE
 
     style = Style.for_stream(sys.stdout)
@@ -115,6 +124,10 @@ def run(args: argparse.Namespace) -> int:
         for i, (record, remediation) in enumerate(zip(records, remediations, strict=True))
     ]
     print("\n\n".join(blocks))
+    if args.record:
+        from bot.cli.incidents import record_explained
+
+        record_explained(paste, records, out=sys.stdout)
     return EXIT_FOUND
 
 

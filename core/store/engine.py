@@ -18,10 +18,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
     "Store",
+    "StoreError",
     "database_url",
     "make_engine",
     "normalize_url",
@@ -29,6 +31,10 @@ __all__ = [
 ]
 
 DEFAULT_DATABASE_URL = "sqlite:///iamdeny.db"
+
+StoreError = SQLAlchemyError
+"""What store functions raise when the database fails (unreachable, locked, ...): catch this
+instead of importing SQLAlchemy."""
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 POSTGRES_CONNECT_TIMEOUT_S = 10
 

@@ -185,9 +185,7 @@ class FeedbackRow(Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    incident_id: Mapped[int] = mapped_column(
-        BigId, ForeignKey("incidents.id", ondelete="CASCADE")
-    )
+    incident_id: Mapped[int] = mapped_column(BigId, ForeignKey("incidents.id", ondelete="CASCADE"))
     user_id: Mapped[str] = mapped_column(String(255))
     verdict: Mapped[str] = mapped_column(String(32))
     note: Mapped[str | None] = mapped_column(Text)

@@ -9,6 +9,7 @@ and a worker) apply each migration once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -26,6 +27,7 @@ __all__ = [
     "alembic_config",
     "ensure_schema",
     "head_revision",
+    "known_revisions",
     "schema_state",
     "upgrade",
 ]
@@ -66,11 +68,21 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+@cache
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
 def head_revision() -> str:
     """The newest migration's revision id."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = _scripts().get_current_head()
     assert head is not None, "no migrations found"
     return head
+
+
+def known_revisions() -> frozenset[str]:
+    """Every revision id this code has a migration for."""
+    return frozenset(rev.revision for rev in _scripts().walk_revisions())
 
 
 def schema_state(store: Store) -> SchemaState:
@@ -100,8 +112,7 @@ def ensure_schema(store: Store, *, auto_upgrade_sqlite: bool = True) -> SchemaSt
     state = schema_state(store)
     if state.at_head:
         return state
-    known = {rev.revision for rev in ScriptDirectory.from_config(alembic_config()).walk_revisions()}
-    if state.current is not None and state.current not in known:
+    if state.current is not None and state.current not in known_revisions():
         raise SchemaNotReadyError(
             f"the database {store.url} is at schema revision {state.current}, which this version "
             "of iamdeny does not know (newer code migrated it?); upgrade iamdeny"
