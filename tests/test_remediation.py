@@ -481,3 +481,20 @@ def test_identity_center_role_points_at_the_permission_set() -> None:
             lang,
         )
         assert any("PowerUserAccess" in w and "/aws-reserved/" in w for w in result.warnings)
+
+
+def test_encoded_message_with_a_readable_context_keeps_the_context() -> None:
+    result = remediate(
+        user(
+            kind=DenialKind.ENCODED_AUTHORIZATION,
+            action="ec2:RunInstances",
+            policy_type=PolicyType.SCP,
+            deny_kind=DenyKind.EXPLICIT,
+            encoded_message="AbC123",
+        )
+    )
+    assert result.scenario == "scp.explicit"
+    assert "decode-authorization-message --encoded-message AbC123" in shell(result)
+    bare = remediate(DenialRecord(kind=DenialKind.ENCODED_AUTHORIZATION, encoded_message="x"))
+    assert bare.scenario == "encoded_authorization"
+    assert sum("decode-authorization-message" in a.body for a in bare.artefacts) == 1

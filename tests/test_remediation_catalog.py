@@ -19,6 +19,7 @@ from core.record import (
     PrincipalRecord,
 )
 from core.remediation import SUPPORTED_LANGS, catalog, commands, remediate, statements
+from core.remediation.predicates import PREDICATES
 from core.remediation.values import MARKERS, placeholders
 
 UNFILLED = re.compile(r"\{[a-z_]+\}")
@@ -81,6 +82,8 @@ def test_rules_and_texts_agree() -> None:
     warnings |= {w for r in rules["rule"] for w in r.get("warnings", [])}
     assert warnings | {"fill_placeholders"} <= set(texts["warnings"])
     assert set(texts["policy_types"]) == {p.value for p in PolicyType}
+    whens = {o["when"] for o in rules["overlay"]} | {w["when"] for w in rules["warning"]}
+    assert {w for w in whens if not w.startswith("flag:")} <= set(PREDICATES)
 
 
 def test_unknown_language_is_refused_with_the_supported_ones() -> None:

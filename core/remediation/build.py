@@ -42,6 +42,8 @@ def _overlays(record: DenialRecord, scenario: str) -> tuple[list[Table], list[Ta
         wanted = overlay.get("scenarios")
         if wanted is not None and scenario not in wanted:
             continue
+        if scenario in overlay.get("except_scenarios", ()):
+            continue
         if PREDICATES[overlay["when"]](record):
             (before if overlay.get("first") else after).append(overlay)
     return before, after

@@ -90,8 +90,5 @@ PREDICATES: dict[str, Predicate] = {
     "cross_account_not_explicit": lambda r: (
         r.cross_account is True and r.deny_kind is not DenyKind.EXPLICIT
     ),
-    "encoded_elsewhere": lambda r: (
-        bool(r.encoded_message or r.encoded_truncated)
-        and r.kind is not DenialKind.ENCODED_AUTHORIZATION
-    ),
+    "encoded_present": lambda r: bool(r.encoded_message or r.encoded_truncated),
 }
