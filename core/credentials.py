@@ -11,39 +11,60 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# (kind, pattern). Patterns are literal words joined by `\s*` so hard wraps do not hide them.
-CREDENTIAL_PATTERNS: tuple[tuple[str, str], ...] = (
-    ("expired-token", r"\bExpiredToken(?:Exception)?\b"),
-    ("expired-token", r"security\s*token\s*included\s*in\s*the\s*request\s*is\s*expired"),
-    ("expired-token", r"\bRequestExpired\b"),
-    ("expired-token", r"\bRequest\s*has\s*expired\b"),
-    ("expired-token", r"Token\s*has\s*expired\s*and\s*refresh\s*failed"),
-    ("expired-token", r"SSO\s*session\s*associated\s*with\s*this\s*profile\s*has\s*expired"),
-    ("expired-token", r"Error\s*when\s*retrieving\s*token\s*from\s*sso"),
-    ("invalid-token", r"\bInvalidClientTokenId\b"),
-    ("invalid-token", r"security\s*token\s*included\s*in\s*the\s*request\s*is\s*invalid"),
-    ("invalid-token", r"\bUnrecognizedClientException\b"),
-    ("invalid-token", r"\bInvalidToken\b"),
-    ("invalid-access-key", r"\bInvalidAccessKeyId\b"),
-    ("invalid-access-key", r"AWS\s*Access\s*Key\s*Id\s*you\s*provided\s*does\s*not\s*exist"),
-    ("invalid-access-key", r"\bAuthFailure\b"),
-    ("bad-signature", r"\bSignatureDoesNotMatch\b"),
-    ("bad-signature", r"request\s*signature\s*we\s*calculated\s*does\s*not\s*match"),
-    ("bad-signature", r"headers\s*present\s*in\s*the\s*request\s*which\s*were\s*not\s*signed"),
-    ("bad-signature", r"\bIncompleteSignature(?:Exception)?\b"),
-    ("bad-signature", r"\bInvalidSignatureException\b"),
-    ("clock-skew", r"\bRequestTimeTooSkewed\b"),
-    ("clock-skew", r"Signature\s*expired:\s*\d"),
-    ("missing-credentials", r"Unable\s*to\s*locate\s*credentials"),
-    ("missing-credentials", r"NoCredentialProviders"),
-    ("missing-credentials", r"Could\s*not\s*load\s*credentials\s*from\s*any\s*providers"),
-    ("missing-credentials", r"\bMissingAuthenticationToken\b"),
-    ("missing-credentials", r"Missing\s*Authentication\s*Token"),
-    ("login-failed", r"Incorrect\s*username\s*or\s*password"),
+# (kind, gate, pattern): the pattern runs only when the lower-cased gate is in the text.
+# Patterns are literal words joined by `\s*` so hard wraps do not hide them.
+CREDENTIAL_PATTERNS: tuple[tuple[str, str, str], ...] = (
+    ("expired-token", "expiredtoken", r"\bExpiredToken(?:Exception)?\b"),
+    (
+        "expired-token",
+        "security",
+        r"security\s*token\s*included\s*in\s*the\s*request\s*is\s*expired",
+    ),
+    ("expired-token", "requestexpired", r"\bRequestExpired\b"),
+    ("expired-token", "request", r"\bRequest\s*has\s*expired\b"),
+    ("expired-token", "token", r"Token\s*has\s*expired\s*and\s*refresh\s*failed"),
+    (
+        "expired-token",
+        "session",
+        r"SSO\s*session\s*associated\s*with\s*this\s*profile\s*has\s*expired",
+    ),
+    ("expired-token", "error", r"Error\s*when\s*retrieving\s*token\s*from\s*sso"),
+    ("invalid-token", "invalidclienttokenid", r"\bInvalidClientTokenId\b"),
+    (
+        "invalid-token",
+        "security",
+        r"security\s*token\s*included\s*in\s*the\s*request\s*is\s*invalid",
+    ),
+    ("invalid-token", "unrecognizedclientexception", r"\bUnrecognizedClientException\b"),
+    ("invalid-token", "invalidtoken", r"\bInvalidToken\b"),
+    ("invalid-access-key", "invalidaccesskeyid", r"\bInvalidAccessKeyId\b"),
+    (
+        "invalid-access-key",
+        "access",
+        r"AWS\s*Access\s*Key\s*Id\s*you\s*provided\s*does\s*not\s*exist",
+    ),
+    ("invalid-access-key", "authfailure", r"\bAuthFailure\b"),
+    ("bad-signature", "signaturedoesnotmatch", r"\bSignatureDoesNotMatch\b"),
+    ("bad-signature", "request", r"request\s*signature\s*we\s*calculated\s*does\s*not\s*match"),
+    (
+        "bad-signature",
+        "headers",
+        r"headers\s*present\s*in\s*the\s*request\s*which\s*were\s*not\s*signed",
+    ),
+    ("bad-signature", "incompletesignature", r"\bIncompleteSignature(?:Exception)?\b"),
+    ("bad-signature", "invalidsignatureexception", r"\bInvalidSignatureException\b"),
+    ("clock-skew", "requesttimetooskewed", r"\bRequestTimeTooSkewed\b"),
+    ("clock-skew", "signature", r"Signature\s*expired:\s*\d"),
+    ("missing-credentials", "unable", r"Unable\s*to\s*locate\s*credentials"),
+    ("missing-credentials", "nocredentialproviders", r"NoCredentialProviders"),
+    ("missing-credentials", "could", r"Could\s*not\s*load\s*credentials\s*from\s*any\s*providers"),
+    ("missing-credentials", "missingauthenticationtoken", r"\bMissingAuthenticationToken\b"),
+    ("missing-credentials", "missing", r"Missing\s*Authentication\s*Token"),
+    ("login-failed", "incorrect", r"Incorrect\s*username\s*or\s*password"),
 )
 
 _COMPILED = tuple(
-    (kind, re.compile(pattern, re.IGNORECASE)) for kind, pattern in CREDENTIAL_PATTERNS
+    (kind, gate, re.compile(pattern, re.IGNORECASE)) for kind, gate, pattern in CREDENTIAL_PATTERNS
 )
 
 
@@ -61,8 +82,11 @@ def credential_problem(
 ) -> CredentialProblem | None:
     """The first credential problem in text[start:end], or None."""
     stop = len(text) if end is None else min(end, len(text))
+    lowered = text[start:stop].lower().replace("\n", "")
     best: CredentialProblem | None = None
-    for kind, pattern in _COMPILED:
+    for kind, gate, pattern in _COMPILED:
+        if gate not in lowered:
+            continue
         m = pattern.search(text, start, stop)
         if m and (best is None or m.start() < best.start):
             best = CredentialProblem(kind=kind, start=m.start(), end=m.end())

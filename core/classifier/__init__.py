@@ -19,6 +19,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from core.classifier import assemble, canonical, cloudtrail, encoded, services, wrappers
+from core.classifier.candidate import Candidate
 from core.classifier.normalize import normalize
 from core.classifier.phrases import INVISIBLE, TRIGGERS
 from core.record import DenialRecord
@@ -84,11 +85,16 @@ def _find(text: str) -> list[DenialRecord]:
     norm = normalize(text)
     clean = norm.text
 
-    structured = cloudtrail.find_cloudtrail(clean) + encoded.find_decoded(clean)
-    canon = assemble.drop_inside(canonical.find_canonical(clean), structured)
-    spoken = structured + canon
+    # Each extractor runs only when its family's key word is in the paste.
+    structured: list[Candidate] = []
+    if '"errorCode"' in clean:
+        structured += cloudtrail.find_cloudtrail(clean)
+    if "explicitDeny" in clean:
+        structured += encoded.find_decoded(clean)
+    spoken = structured + assemble.drop_inside(canonical.find_canonical(clean), structured)
     spoken += assemble.drop_inside(services.find_service_messages(clean), spoken)
-    spoken += assemble.drop_inside(encoded.find_encoded(clean), spoken)
+    if "ncoded" in clean:
+        spoken += assemble.drop_inside(encoded.find_encoded(clean), spoken)
 
     annotations = wrappers.scan(clean)
     used = assemble.attach_wrappers(spoken, annotations, clean)

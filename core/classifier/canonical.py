@@ -14,7 +14,12 @@ from collections.abc import Callable
 
 from core.classifier.candidate import Candidate
 from core.classifier.flex import flex
-from core.classifier.phrases import NOT_AUTHORIZED, POLICY_TYPE_PHRASES, PRINCIPAL_LABELS
+from core.classifier.phrases import (
+    NOT_AUTHORIZED,
+    POLICY_TYPE_PHRASES,
+    PRINCIPAL_LABELS,
+    STOP_PHRASES,
+)
 from core.record import DenialKind, DenyKind, PolicyType
 
 PRINCIPAL_WINDOW = 700  # how far before the anchor a `User:` label may stand
@@ -24,35 +29,34 @@ _I = re.IGNORECASE
 _POLICY = "|".join(f"(?:{p})" for p, _ in POLICY_TYPE_PHRASES)
 _POLICY_RES = tuple((re.compile(flex(p), _I), t) for p, t in POLICY_TYPE_PHRASES)
 
-ANCHOR = re.compile(flex(NOT_AUTHORIZED), _I)
-_LABEL = re.compile(flex(PRINCIPAL_LABELS), _I)
+
+def literal_first(rows: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    """One case-sensitive alternation of wrap-tolerant phrases, each starting with a literal.
+
+    Each branch is written `c(?P<kind__n>rest)` so that the regex engine can skip to positions
+    holding one of the first characters; `lastgroup` names the branch's kind.
+    """
+    branches = []
+    for n, (kind, pattern) in enumerate(rows):
+        first = pattern[:2] if pattern.startswith("\\") else pattern[:1]
+        rest = pattern[len(first) :]
+        gap = "\\n?" if first.isalpha() and rest[:1].isalpha() else ""
+        branches.append(f"{first}{gap}(?P<{kind}__{n}>{flex(rest)})")
+    return re.compile("|".join(branches), re.MULTILINE)
+
+
+def kind_of(match: re.Match[str]) -> str:
+    """The kind of the branch of a `literal_first` pattern that matched."""
+    return (match.lastgroup or "").split("__", 1)[0]
+
+
+ANCHOR = re.compile(flex(NOT_AUTHORIZED))
+_LABEL = literal_first(tuple(("label", label) for label in PRINCIPAL_LABELS))
 _USER_WORD = re.compile(r"\bUser\s*$", _I)
 _LEAD = re.compile(r"\s*:?\s*")
 
-# What can follow the action or the resource. Named groups say which phrase it is.
-_STOP = re.compile(
-    flex(
-        "|".join(
-            (
-                r"(?P<onthis>on\s*this\s*resource)",
-                r"(?P<on>on\s*(?:the\s*)?resources?\s*:|on\s*(?:the\s*)?resources?(?=\s*(?:arn:|\")))",
-                r"(?P<explicit>with\s*(?:an?|the)\s*explicit\s*deny)",
-                r"(?P<kms>because\s*the\s*resource\s*does\s*not\s*exist\s*in\s*this\s*region)",
-                rf"(?P<implicit>because\s*no\s*(?P<ipt>{_POLICY})\s*allows?)",
-                r"(?P<because>because\b)",
-                rf"(?P<trans>transitively\s*through\s*(?:an?|the)?\s*(?P<tpt>{_POLICY}))",
-                r"(?P<encoded>Encoded\s*authorization\s*failure\s*message)",
-                r"(?P<authz>(?:Go\s*to\s*)?https?://\S{0,300}?#/authorization-details/|"
-                r"authorization\s*id\s*:)",
-                r"(?P<end>\.(?=\s|$)|\n\n|\n(?=\s*(?:status\s*code|request\s*id|\(Service|at\s|"
-                r"Traceback|File\s\"|\{|\}|\[|\]|[A-Za-z.]{0,80}(?:Exception|Error)\b))|"
-                r"\s\((?:Service|Status\s*Code|Request\s*ID)\s*:|[;\"'\\]|</|"
-                rf"{PRINCIPAL_LABELS}|{NOT_AUTHORIZED})",
-            )
-        )
-    ),
-    _I | re.MULTILINE,
-)
+# What can follow the action or the resource (see `STOP_PHRASES`).
+_STOP = literal_first(tuple((k, p.replace("{POLICY}", _POLICY)) for k, p in STOP_PHRASES))
 
 _ACTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\s*:\s*[A-Za-z0-9_*.-]{1,200}")
 _IMPLICIT_TAIL = re.compile(
@@ -179,7 +183,7 @@ def _read_one(text: str, anchor: re.Match[str], floor: int, limit: int) -> Candi
     stop = _STOP.search(text, pos, limit)
     stop_at = stop.start() if stop else limit
     action = _token(
-        text, pos, stop_at, wrapped_tail=bool(stop and stop.lastgroup != "end"), accept=_is_action
+        text, pos, stop_at, wrapped_tail=bool(stop and kind_of(stop) != "end"), accept=_is_action
     )
     if action is None or not _is_action(action):
         return None
@@ -198,7 +202,7 @@ def _read_one(text: str, anchor: re.Match[str], floor: int, limit: int) -> Candi
 
 def _apply(text: str, stop: re.Match[str], candidate: Candidate, limit: int) -> int | None:
     """Fold one phrase into the candidate; the position to continue from, or None when done."""
-    kind = stop.lastgroup
+    kind = kind_of(stop)
     if kind == "onthis":
         return stop.end()
     if kind == "on":
@@ -218,7 +222,7 @@ def _apply(text: str, stop: re.Match[str], candidate: Candidate, limit: int) -> 
             text,
             stop.end(),
             nxt_at,
-            wrapped_tail=bool(nxt and nxt.lastgroup not in ("end", None)),
+            wrapped_tail=bool(nxt and kind_of(nxt) != "end"),
             accept=_any,
         )
         return nxt_at

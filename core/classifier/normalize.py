@@ -19,16 +19,20 @@ from dataclasses import dataclass
 
 from core.classifier.phrases import LINE_DECORATIONS, REPLACEMENTS
 
-# One alternation: a line break with the decorations that follow it, a Slack link, a run of JSON
-# string escapes before a quote/slash/n/t, or one character from the replacement table.
+# One alternation, tried only where `_FIRST` finds a character that can start it: a line break
+# with the decorations that follow it, a Slack link, a run of JSON string escapes before a quote or
+# slash, or one character (or entity) from the replacement table.
 _LINK = r"<(?P<url>(?:https?|mailto):[^<>|\s]{1,2000})(?:\|(?P<label>[^<>]{0,500}))?>"
-_BREAK = r"(?P<brk>[ \t]*(?:\r\n|\r|\n|\\r\\n|\\n)(?:[ \t]|" + LINE_DECORATIONS + r")*)"
-_START = r"(?P<start>\A(?:[ \t]|" + LINE_DECORATIONS + r")+)"
+_BREAK = r"(?P<brk>(?:\r\n|\r|\n|\\r\\n|\\n)(?:[ \t]|" + LINE_DECORATIONS + r")*)"
 _ESCAPE = r"(?P<esc>\\{1,16}(?P<escaped>[\"/']))"
 _CHARS = (
     "(?P<char>" + "|".join(re.escape(k) for k in sorted(REPLACEMENTS, key=len, reverse=True)) + ")"
 )
-_PATTERN = re.compile("|".join((_START, _BREAK, _LINK, _ESCAPE, _CHARS)), re.MULTILINE)
+_PATTERN = re.compile("|".join((_BREAK, _LINK, _ESCAPE, _CHARS)))
+_START = re.compile(r"(?:[ \t]|" + LINE_DECORATIONS + r")+")
+_FIRST = re.compile(
+    "[" + re.escape("".join(sorted({"\r", "\n", "\\", "<"} | {k[0] for k in REPLACEMENTS}))) + "]"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +93,19 @@ def normalize(text: str) -> Normalized:
     changed: list[bool] = []
     out_len = 0
     last = 0
-    for match in _PATTERN.finditer(text):
+    lead = _START.match(text)
+    if lead:  # decorations before the first line: dropped like those after a line break
+        norm_starts.append(0)
+        orig_starts.append(0)
+        changed.append(True)
+        pieces.append("")
+        last = lead.end()
+    for hit in _FIRST.finditer(text, last):
+        if hit.start() < last:
+            continue  # inside what the previous replacement consumed
+        match = _PATTERN.match(text, hit.start())
+        if match is None:
+            continue
         start, end = match.span()
         if start > last:
             norm_starts.append(out_len)
@@ -100,8 +116,6 @@ def normalize(text: str) -> Normalized:
         kind = match.lastgroup
         if kind == "brk":
             new = "\n"
-        elif kind == "start":
-            new = ""
         elif kind in ("url", "label"):
             new = _link_text(match)
         elif kind in ("esc", "escaped"):

@@ -126,8 +126,51 @@ POLICY_TYPE_PHRASES: tuple[tuple[str, PolicyType], ...] = (
 # The anchor every canonical message shares.
 NOT_AUTHORIZED = r"is\s*not\s*authori[sz]ed\s*to\s*perform"
 
-# What names the caller before the anchor.
-PRINCIPAL_LABELS = r"\b(?:User|Service\s*Principal|Principal|Caller|Identity)\s*:"
+# What names the caller before the anchor. Phrases are matched case-sensitively, as AWS prints
+# them: that lets the regex engine skip ahead to the first letter of each.
+PRINCIPAL_LABELS: tuple[str, ...] = (
+    r"User\s*:",
+    r"Service\s*Principal\s*:",
+    r"Principal\s*:",
+    r"Caller\s*:",
+    r"Identity\s*:",
+)
+
+# What can follow the action or the resource in the canonical sentence, read top to bottom:
+# (kind, regex). Each regex starts with a literal character. Kinds: `onthis`/`on` a resource,
+# `explicit`/`implicit`/`kms`/`because` the reason, `trans` a transitive policy, `encoded` an EC2
+# blob, `authz` the authorization-details preview, `end` the end of the sentence. `{POLICY}`
+# stands for any policy type phrase.
+STOP_PHRASES: tuple[tuple[str, str], ...] = (
+    ("onthis", r"on\s*this\s*resource"),
+    ("on", r"on\s*(?:the\s*)?resources?\s*:"),
+    ("on", r"on\s*(?:the\s*)?resources?(?=\s*(?:arn:|\"))"),
+    ("explicit", r"with\s*(?:an?|the)\s*explicit\s*deny"),
+    ("kms", r"because\s*the\s*resource\s*does\s*not\s*exist\s*in\s*this\s*[Rr]egion"),
+    ("implicit", r"because\s*no\s*(?P<ipt>{POLICY})\s*allows?"),
+    ("because", r"because\b"),
+    ("trans", r"transitively\s*through\s*(?:an?|the)?\s*(?P<tpt>{POLICY})"),
+    ("encoded", r"Encoded\s*authorization\s*failure\s*message"),
+    ("authz", r"Go\s*to\s*https?://\S{0,300}?#/authorization-details/"),
+    ("authz", r"https?://\S{0,300}?#/authorization-details/"),
+    ("authz", r"authorization\s*[Ii][Dd]\s*:"),
+    ("authz", r"Authorization\s*[Ii][Dd]\s*:"),
+    ("end", r"\.(?=\s|$)"),
+    ("end", r"\n\n"),
+    (
+        "end",
+        r"\n(?=\s*(?:status\s*code|request\s*id|\(Service|at\s|Traceback|File\s\"|\{|\}|\[|\]"
+        r"|[A-Za-z.]{0,80}(?:Exception|Error)\b))",
+    ),
+    ("end", r" \((?:Service|Status\s*Code|Request\s*ID)\s*:"),
+    ("end", r";"),
+    ("end", r"\""),
+    ("end", r"'"),
+    ("end", r"\\"),
+    ("end", r"</"),
+    *(("end", label) for label in PRINCIPAL_LABELS),
+    ("end", NOT_AUTHORIZED),
+)
 
 # --- wrappers that name an error code, an operation, a request id --------------------------------
 # Error codes that mean "a policy refused this request".
@@ -152,56 +195,66 @@ DENIAL_ERROR_CODES: frozenset[str] = frozenset(
 )
 
 # --- service-specific refusals that do not use the canonical sentence ----------------------------
-# (kind, regex, action implied by the message or None). Named groups, when present, fill fields:
-# `resource`, `action`, `message`.
-SERVICE_MESSAGES: tuple[tuple[DenialKind, str, str | None], ...] = (
+# (kind, gate, regex, action implied by the message or None). The regex runs only on pastes that
+# contain the gate (line breaks removed). Named groups, when present, fill fields: `resource`,
+# `action`, `message`.
+SERVICE_MESSAGES: tuple[tuple[DenialKind, str, str, str | None], ...] = (
     (
         DenialKind.KMS_KEY_UNKNOWN,
+        "iphertext",
         r"(?P<message>The\s*ciphertext\s*refers\s*to\s*a\s*customer\s*master\s*key\s*that\s*does"
         r"\s*not\s*exist[^\n]{0,200})",
         None,
     ),
     (
         DenialKind.STS_WEB_IDENTITY,
+        "WebIdentity",
         r"(?<!is )(?P<message>Not\s*authori[sz]ed\s*to\s*perform:?\s*"
         r"(?P<action>sts:AssumeRoleWithWebIdentity))",
         "sts:AssumeRoleWithWebIdentity",
     ),
     (
         DenialKind.STS_SAML,
+        "WithSAML",
         r"(?<!is )(?P<message>Not\s*authori[sz]ed\s*to\s*perform:?\s*"
         r"(?P<action>sts:AssumeRoleWithSAML))",
         "sts:AssumeRoleWithSAML",
     ),
     (
         DenialKind.SQS_ACCESS,
+        "sqs.",
         r"(?P<message>Access\s*to\s*the\s*resource\s*(?P<resource>https?://sqs[.][^\s]{1,300}?)"
         r"\s*is\s*denied)",
         None,
     ),
     (
         DenialKind.IDENTITY_CENTER_NO_ACCESS,
+        "ForbiddenException",
         r"ForbiddenException\b[^\n]{0,200}?(?P<message>\bNo\s*access)",
         None,
     ),
     (
         DenialKind.LAKE_FORMATION,
+        "Formation",
         r"(?P<message>Insufficient\s*Lake\s*Formation\s*permission\(?s?\)?[^\n]{0,300})",
         None,
     ),
     (
         DenialKind.BEDROCK_MODEL_ACCESS,
+        "the model",
         r"(?P<message>You\s*don'?t\s*have\s*access\s*to\s*the\s*model(?:\s*with\s*the\s*specified"
         r"\s*model\s*ID)?\.?)",
         None,
     ),
     (
         DenialKind.CROSS_ACCOUNT_PASS_ROLE,
+        "ass role",
         r"(?P<message>Cross\s*-?\s*account\s*pass\s*role\s*is\s*not\s*allowed\.?)",
         "iam:PassRole",
     ),
     (
         DenialKind.ROOT_ASSUME_ROLE,
+        "by root",
         r"(?P<message>Roles\s*may\s*not\s*be\s*assumed\s*by\s*root\s*accounts?\.?)",
         "sts:AssumeRole",
     ),

@@ -12,8 +12,8 @@ from core.classifier.flex import flex
 from core.classifier.phrases import SERVICE_MESSAGES
 
 _ROWS = tuple(
-    (kind, re.compile(flex(pattern), re.IGNORECASE), action)
-    for kind, pattern, action in SERVICE_MESSAGES
+    (kind, gate, re.compile(flex(pattern), re.IGNORECASE), action)
+    for kind, gate, pattern, action in SERVICE_MESSAGES
 )
 _SQS_URL = re.compile(
     r"https?://sqs\.(?P<region>[a-z0-9-]{1,30})\.amazonaws\.com(?:\.cn)?/(?P<account>\d{12})/"
@@ -23,7 +23,10 @@ _SQS_URL = re.compile(
 def find_service_messages(text: str) -> list[Candidate]:
     """Every service-specific refusal in normalised text."""
     found: list[Candidate] = []
-    for kind, pattern, implied_action in _ROWS:
+    joined = text.replace("\n", "")  # a gate split by a hard wrap still counts
+    for kind, gate, pattern, implied_action in _ROWS:
+        if gate not in joined:
+            continue
         for m in pattern.finditer(text):
             groups = m.groupdict()
             message = " ".join((groups.get("message") or m.group()).split())

@@ -22,36 +22,112 @@ _PREFIXED_CODES = "|".join(
     re.escape(c) for c in sorted(DENIAL_ERROR_CODES, key=len, reverse=True) if not c.isdigit()
 )
 
-_SCAN = re.compile(
-    "|".join(
-        (
-            # aws CLI / boto: An error occurred (AccessDenied) when calling the GetObject operation:
-            rf"(?P<cli>An\s*error\s*occurred\s*\((?P<cli_code>{_CODE}|\d{{3}})\)\s*when\s*calling"
-            r"\s*the\s*(?P<cli_op>[A-Za-z0-9]{1,64})\s*operation(?:\s*\([^)\n]{0,80}\))?\s*:?)",
-            # Go SDK v2: operation error S3: GetObject, https response error StatusCode: 403, ...
-            r"(?P<goop>operation\s*error\s*[A-Za-z0-9 ]{1,40}:\s*(?P<go_op>[A-Za-z0-9]{1,64}),)",
-            # Go SDK v2 `api error AccessDenied:`; Go v1, JS and others `AccessDenied: ...`
-            rf"(?P<api>api\s*error\s*(?P<api_code>{_CODE}):)",
-            rf"(?P<pre>(?<![A-Za-z0-9.])(?P<pre_code>(?:[A-Za-z0-9]{{1,40}}\.)?(?:{_PREFIXED_CODES}))"
-            r"(?::\s|:$|\s*\|))",
-            # Java SDK v1: (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied; ...)
-            rf"(?P<java>Error\s*Code\s*:\s*(?P<java_code>{_CODE}))",
-            # XML bodies and JSON/JS objects
-            rf"(?P<xml><Code>\s*(?P<xml_code>{_CODE})\s*</Code>)",
-            rf"(?P<js>(?:\"?__type\"?|\"?[Cc]ode\"?|\bname)\s*[:=]\s*[\"'](?:[A-Za-z0-9.]{{1,80}}#)?"
-            rf"(?P<js_code>{_CODE})[\"'])",
-            # HTTP status and request ids, however the wrapper spells them
-            r"(?P<status>(?:Status\s*Code|StatusCode|status\s*code|httpStatusCode)\"?\s*[:=]\s*"
-            r"(?P<status_value>\d{3}))",
-            rf"(?P<rid>(?:Request\s*ID|RequestID|request\s*id|requestId|x-amzn-RequestId)\"?'?"
-            rf"\s*[:=]\s*[\"']?(?P<rid_value>{_RID}))",
-            rf"(?P<xmlrid><RequestId>\s*(?P<xmlrid_value>{_RID})\s*</RequestId>)",
-            # An exception that is itself S3's bare refusal (.NET, Java v2): no code printed
-            r"(?P<bare>(?:AmazonS3Exception|S3Exception)\s*:\s*Access\s*Denied\b)",
-        )
+
+@dataclass(frozen=True, slots=True)
+class WrapperForm:
+    """One way a wrapper prints what it knows; groups `code`, `op`, `status`, `rid` fill fields."""
+
+    name: str
+    gates: tuple[str, ...]  # the regex is only run on text containing one of these
+    pattern: str
+    prefix: bool = False  # written before the message it wraps
+    echo: bool = False
+    bare: bool = False
+    # Only where no letter, digit or dot comes just before (checked in Python: a lookbehind would
+    # stop the regex engine from scanning for the literal prefix).
+    whole_word: bool = False
+
+
+# Read top to bottom; where two forms match overlapping text, the earlier-starting, longer wins.
+WRAPPER_FORMS: tuple[WrapperForm, ...] = (
+    # aws CLI / boto: An error occurred (AccessDenied) when calling the GetObject operation:
+    WrapperForm(
+        "cli",
+        ("error occurred",),
+        rf"An\s*error\s*occurred\s*\((?P<code>{_CODE}|\d{{3}})\)\s*when\s*calling"
+        r"\s*the\s*(?P<op>[A-Za-z0-9]{1,64})\s*operation(?:\s*\([^)\n]{0,80}\))?\s*:?",
+        prefix=True,
     ),
-    re.MULTILINE,
+    # Go SDK v2: operation error S3: GetObject, https response error StatusCode: 403, ...
+    WrapperForm(
+        "go-operation",
+        ("operation error",),
+        r"operation\s*error\s*[A-Za-z0-9 ]{1,40}:\s*(?P<op>[A-Za-z0-9]{1,64}),",
+        prefix=True,
+    ),
+    # Go SDK v2: ... api error AccessDenied: ...
+    WrapperForm("go-api", ("api error",), rf"api\s*error\s*(?P<code>{_CODE}):", prefix=True),
+    # Go v1, JS, .NET and others: `AccessDenied: ...`
+    WrapperForm(
+        "code-prefix",
+        ("Denied", "Unauthorized", "Authorization", "Forbidden", "InsufficientPermissions"),
+        rf"(?P<code>{_PREFIXED_CODES})(?::\s|:$|\s*\|)",
+        prefix=True,
+        whole_word=True,
+    ),
+    # Java SDK v1: (Service: Amazon S3; Status Code: 403; Error Code: AccessDenied; ...)
+    WrapperForm("java", ("Error Code", "ErrorCode"), rf"Error\s*Code\s*:\s*(?P<code>{_CODE})"),
+    # XML bodies, S3's HTML error pages and headers, JSON and JS error objects
+    WrapperForm("xml", ("<Code>",), rf"<Code>\s*(?P<code>{_CODE})\s*</Code>", prefix=True),
+    WrapperForm(
+        "header",
+        ("x-amz-error-code",),
+        rf"x-amz-error-code\s*:\s*(?P<code>{_CODE})",
+        prefix=True,
+    ),
+    WrapperForm(
+        "json-type",
+        ("__type",),
+        rf"__type\"?\s*[:=]\s*[\"'](?:[A-Za-z0-9.]{{1,80}}#)?(?P<code>{_CODE})[\"']",
+        prefix=True,
+        echo=True,
+    ),
+    WrapperForm(
+        "js-code",
+        ("Code", "code"),
+        rf"[Cc]ode\"?\s*[:=]\s*[\"'](?P<code>{_CODE})[\"']",
+        prefix=True,
+        echo=True,
+    ),
+    WrapperForm(
+        "js-name",
+        ("name",),
+        rf"\bname\"?\s*[:=]\s*[\"'](?P<code>{_PREFIXED_CODES})[\"']",
+        prefix=True,
+        echo=True,
+    ),
+    WrapperForm(
+        "bare-code",
+        ("Code:",),
+        rf"\bCode:\s*(?P<code>{_PREFIXED_CODES})\b",
+        prefix=True,
+        echo=True,
+    ),
+    # HTTP status and request ids, however the wrapper spells them
+    WrapperForm(
+        "status",
+        ("tatus", "tatusCode"),
+        r"(?:Status\s*Code|StatusCode|status\s*code|httpStatusCode)\"?\s*[:=]\s*(?P<status>\d{3})",
+    ),
+    WrapperForm(
+        "request-id",
+        ("equest", "RequestId"),
+        rf"(?:Request\s*ID|RequestID|RequestId|request\s*id|requestId|x-amzn-RequestId|"
+        rf"x-amz-request-id)\"?'?\s*[:=]\s*[\"']?(?P<rid>{_RID})",
+    ),
+    WrapperForm(
+        "xml-request-id", ("<RequestId>",), rf"<RequestId>\s*(?P<rid>{_RID})\s*</RequestId>"
+    ),
+    # An exception that is itself S3's bare refusal (.NET, Java v2): no code printed
+    WrapperForm(
+        "s3-exception",
+        ("S3Exception",),
+        r"(?:AmazonS3Exception|S3Exception)\s*:\s*Access\s*Denied\b",
+        prefix=True,
+        bare=True,
+    ),
 )
+_COMPILED = tuple((form, re.compile(form.pattern, re.MULTILINE)) for form in WRAPPER_FORMS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,59 +150,50 @@ class Annotation:
         return self.error_code is not None and self.error_code in DENIAL_ERROR_CODES
 
 
+def _joined(char: str) -> bool:
+    return char.isalnum() or char == "."
+
+
 def _code(value: str) -> str:
     # `com.amazonaws.kms#AccessDeniedException` and `s3.AccessDenied` name the code last.
-    return value.rsplit("#", 1)[-1]
+    value = value.rsplit("#", 1)[-1]
+    last = value.rsplit(".", 1)[-1]
+    return last if last in DENIAL_ERROR_CODES else value
 
 
 def scan(text: str) -> list[Annotation]:
-    """Every wrapper annotation in normalised text, in order."""
+    """Every wrapper annotation in normalised text, in order, overlaps removed."""
+    raw: list[Annotation] = []
+    for form, pattern in _COMPILED:
+        if not any(gate in text for gate in form.gates):
+            continue
+        for m in pattern.finditer(text):
+            if form.whole_word and m.start() and _joined(text[m.start() - 1]):
+                continue
+            groups = m.groupdict()
+            code = groups.get("code")
+            status = groups.get("status")
+            if code is not None and code.isdigit():
+                status, code = code, str(code)
+            raw.append(
+                Annotation(
+                    m.start(),
+                    m.end(),
+                    error_code=_code(code) if code else None,
+                    operation=groups.get("op"),
+                    http_status=int(status) if status else None,
+                    request_id=groups.get("rid"),
+                    prefix=form.prefix,
+                    echo=form.echo,
+                    bare=form.bare,
+                )
+            )
+    raw.sort(key=lambda a: (a.start, a.start - a.end))
     found: list[Annotation] = []
-    for m in _SCAN.finditer(text):
-        kind = m.lastgroup
-        start, end = m.span()
-        if kind == "cli":
-            code = m.group("cli_code")
-            found.append(
-                Annotation(
-                    start,
-                    end,
-                    error_code=code,
-                    operation=m.group("cli_op"),
-                    http_status=int(code) if code.isdigit() else None,
-                    prefix=True,
-                )
-            )
-        elif kind == "goop":
-            found.append(Annotation(start, end, operation=m.group("go_op"), prefix=True))
-        elif kind == "api":
-            found.append(Annotation(start, end, error_code=_code(m.group("api_code")), prefix=True))
-        elif kind == "pre":
-            code = m.group("pre_code")
-            found.append(
-                Annotation(
-                    start,
-                    end,
-                    error_code=code.rsplit(".", 1)[-1]
-                    if code.rsplit(".", 1)[-1] in DENIAL_ERROR_CODES
-                    else code,
-                    prefix=True,
-                )
-            )
-        elif kind == "java":
-            found.append(Annotation(start, end, error_code=_code(m.group("java_code"))))
-        elif kind == "xml":
-            found.append(Annotation(start, end, error_code=_code(m.group("xml_code")), prefix=True))
-        elif kind == "js":
-            found.append(
-                Annotation(start, end, error_code=_code(m.group("js_code")), prefix=True, echo=True)
-            )
-        elif kind == "status":
-            found.append(Annotation(start, end, http_status=int(m.group("status_value"))))
-        elif kind == "rid":
-            found.append(Annotation(start, end, request_id=m.group("rid_value")))
-        elif kind == "bare":
-            found.append(Annotation(start, end, prefix=True, bare=True))
-        elif kind == "xmlrid":
-            found.append(Annotation(start, end, request_id=m.group("xmlrid_value")))
+    reach = -1
+    for ann in raw:
+        if ann.start < reach:
+            continue  # inside a longer form that starts earlier
+        found.append(ann)
+        reach = ann.end
     return found
