@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import getpass
+import importlib.util
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -11,7 +12,7 @@ import pytest
 
 from bot.cli import main
 from core.record import DenialRecord, DenyKind, PolicyType
-from core.store import Store, list_incidents, record_incidents
+from core.store import Store, head_revision, list_incidents, record_incidents
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 PASTE = (
@@ -77,9 +78,9 @@ def test_db_upgrade_and_current(
     status, out, _ = run(capsys, "db", "current")
     assert status == 0 and "(empty)" in out and "iamdeny db upgrade" in out
     status, out, _ = run(capsys, "db", "upgrade")
-    assert status == 0 and "upgraded from empty to revision 0001" in out
+    assert status == 0 and f"upgraded from empty to revision {head_revision()}" in out
     status, out, _ = run(capsys, "db", "upgrade")
-    assert status == 0 and "already at revision 0001" in out
+    assert status == 0 and f"already at revision {head_revision()}" in out
     status, out, _ = run(capsys, "db", "current")
     assert status == 0 and "up to date" in out
 
@@ -193,6 +194,9 @@ def test_explain_record(
     assert first.action == "s3:PutObject" and first.policy_type == "scp"
     for incident in incidents:
         assert SECRET not in (incident.paste or "")
+    if importlib.util.find_spec("core.redaction") is not None:
+        assert first.paste is not None and "[redacted:" in first.paste
+        assert "assumed-role/deploy/ci-1" in first.paste
     # Nothing found: nothing recorded, exit 1 as without --record.
     status, _, _ = run(capsys, "explain", "--record", "hello world")
     assert status == 1

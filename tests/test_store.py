@@ -387,3 +387,54 @@ def test_kinds_without_principal(store: Store) -> None:
     incident = result.incidents[0]
     assert incident.kind == "s3_access_denied" and incident.principal_arn is None
     assert incident.principal_account is None and incident.action is None
+
+
+def test_digest_claims(store: Store) -> None:
+    from core.store import (
+        claim_digest,
+        get_digest_claim,
+        mark_digest_posted,
+        release_digest_claim,
+    )
+
+    key = {"team_id": "T1", "channel_id": "C1", "period_key": "2026-W48"}
+    claim = claim_digest(store, **key, now=NOW)
+    assert claim is not None and claim.status == "claimed" and claim.attempts == 1
+    assert claim_digest(store, **key, now=NOW + timedelta(minutes=5)) is None  # held
+    # A claim older than the lease (its process crashed) is taken over, once.
+    late = claim_digest(store, **key, now=NOW + timedelta(minutes=11))
+    assert late is not None and late.attempts == 2 and late.claim_token != claim.claim_token
+    assert claim_digest(store, **key, now=NOW + timedelta(minutes=12)) is None
+    assert not mark_digest_posted(store, claim, message_ts="1.1")  # the first lost its claim
+    assert mark_digest_posted(store, late, message_ts="1.2", now=NOW + timedelta(minutes=12))
+    posted = get_digest_claim(store, **key)
+    assert posted is not None and (posted.status, posted.message_ts) == ("posted", "1.2")
+    assert posted.posted_at == NOW + timedelta(minutes=12)
+    assert claim_digest(store, **key, now=NOW + timedelta(days=1)) is None  # posted: never again
+    # A failed post releases its claim so that the next run retries at once.
+    other = {**key, "channel_id": "C2"}
+    failed = claim_digest(store, **other, now=NOW)
+    assert failed is not None and release_digest_claim(store, failed)
+    assert get_digest_claim(store, **other) is None
+    assert claim_digest(store, **other, now=NOW) is not None
+
+
+def test_reply_claims(store: Store) -> None:
+    from core.store import claim_reply, get_reply, mark_reply_posted, release_reply_claim
+
+    key = {"team_id": "T1", "channel_id": "C1", "message_ts": "1700000000.000100"}
+    assert get_reply(store, **key) is None
+    claim = claim_reply(store, **key, now=NOW)
+    assert claim is not None and claim.status == "claimed"
+    assert claim_reply(store, **key, now=NOW + timedelta(seconds=3)) is None  # Slack's retry
+    assert mark_reply_posted(store, claim, reply_ts="1700000001.000200")
+    reply = get_reply(store, **key)
+    assert reply is not None and reply.reply_ts == "1700000001.000200"  # to update on an edit
+    assert claim_reply(store, **key, now=NOW + timedelta(minutes=5)) is None
+    # A crashed replier: the retry after the lease takes over; a failed post is released.
+    other = {**key, "message_ts": "1700000000.000300"}
+    assert claim_reply(store, **other, now=NOW) is not None
+    retry = claim_reply(store, **other, now=NOW + timedelta(minutes=1))
+    assert retry is not None and retry.attempts == 2
+    assert release_reply_claim(store, retry)
+    assert claim_reply(store, **other, now=NOW + timedelta(minutes=1)) is not None

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from core.record import DenialRecord, PolicyType
-from core.store import Store, claim_digest, list_incidents, record_incidents
+from core.store import Store, claim_digest, claim_reply, list_incidents, record_incidents
 
 pytestmark = pytest.mark.db
 
@@ -123,7 +123,8 @@ def test_processes_record_one_message_once(db_url: str) -> None:
     _check(db_url, [result for _, result in outcomes])
 
 
-def test_threads_claim_a_digest_once(db_url: str) -> None:
+@pytest.mark.parametrize("kind", ["digest", "reply"])
+def test_threads_claim_a_post_once(db_url: str, kind: str) -> None:
     barrier = threading.Barrier(WRITERS)
     wins: list[bool] = []
     lock = threading.Lock()
@@ -132,7 +133,11 @@ def test_threads_claim_a_digest_once(db_url: str) -> None:
         store = Store.open(db_url)
         try:
             barrier.wait()
-            claim = claim_digest(store, team_id="T1", channel_id="C1", period_key="2026-W48")
+            claim: object
+            if kind == "digest":
+                claim = claim_digest(store, team_id="T1", channel_id="C1", period_key="2026-W48")
+            else:
+                claim = claim_reply(store, team_id="T1", channel_id="C1", message_ts="1.000001")
             with lock:
                 wins.append(claim is not None)
         finally:

@@ -7,7 +7,8 @@ typed functions and get frozen dataclasses back, so nothing outside `core.store`
   `get_incident`, `resolve_incident`, `ignore_incident`, `set_status`, `recurrence(s)`,
   `list_team_ids`; feedback: `add_feedback`, `list_feedback`; retention: `purge_incidents`.
 - settings: `get/update_workspace_settings`, `list_workspace_settings`, `get/set_user_language`.
-- digest claims (exactly-once posts): `claim_digest`, `mark_digest_posted`, `release_digest_claim`.
+- exactly-once posts: `claim_digest`, `mark_digest_posted`, `release_digest_claim` (weekly digests);
+  `claim_reply`, `mark_reply_posted`, `release_reply_claim`, `get_reply` (thread replies).
 - schema: `upgrade`, `schema_state`, `ensure_schema` (Alembic migrations in `migrations/`).
 
 The table definitions are in `core.store.models` (for the digest queries and the Slack
@@ -18,11 +19,17 @@ from __future__ import annotations
 
 from core.store.claims import (
     DEFAULT_LEASE,
+    REPLY_LEASE,
     DigestClaim,
+    ReplyClaim,
     claim_digest,
+    claim_reply,
     get_digest_claim,
+    get_reply,
     mark_digest_posted,
+    mark_reply_posted,
     release_digest_claim,
+    release_reply_claim,
 )
 from core.store.engine import (
     DEFAULT_DATABASE_URL,
@@ -79,6 +86,7 @@ __all__ = [
     "DEFAULT_LEASE",
     "LANGUAGES",
     "PASTE_MAX_CHARS",
+    "REPLY_LEASE",
     "STATUSES",
     "UNCHANGED",
     "DigestClaim",
@@ -87,6 +95,7 @@ __all__ = [
     "IncidentStatus",
     "RecordResult",
     "Recurrence",
+    "ReplyClaim",
     "Resolution",
     "SchemaNotReadyError",
     "SchemaState",
@@ -97,10 +106,12 @@ __all__ = [
     "WorkspaceSettings",
     "add_feedback",
     "claim_digest",
+    "claim_reply",
     "database_url",
     "ensure_schema",
     "get_digest_claim",
     "get_incident",
+    "get_reply",
     "get_user_language",
     "get_workspace_settings",
     "head_revision",
@@ -111,6 +122,7 @@ __all__ = [
     "list_workspace_settings",
     "make_engine",
     "mark_digest_posted",
+    "mark_reply_posted",
     "normalize_url",
     "purge_incidents",
     "record_incidents",
@@ -118,6 +130,7 @@ __all__ = [
     "recurrences",
     "redact_url",
     "release_digest_claim",
+    "release_reply_claim",
     "resolve_incident",
     "schema_state",
     "set_status",

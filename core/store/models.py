@@ -44,6 +44,7 @@ __all__ = [
     "DigestClaimRow",
     "FeedbackRow",
     "IncidentRow",
+    "MessageReplyRow",
     "UTCDateTime",
     "UserSettingsRow",
     "WorkspaceSettingsRow",
@@ -241,6 +242,32 @@ class DigestClaimRow(Base):
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
     posted_at: Mapped[datetime | None] = mapped_column()
     message_ts: Mapped[str | None] = mapped_column(String(64))
+
+
+class MessageReplyRow(Base):
+    """Exactly one bot reply per Slack message: claimed by one process, then the reply's ts.
+
+    The bot claims (team, channel, message ts) before replying, across Slack's retries and several
+    web processes, and keeps the reply's ts so that an edited message updates the reply instead
+    of adding another.
+    """
+
+    __tablename__ = "message_replies"
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id", "message_ts"),
+        CheckConstraint(_in("status", CLAIM_STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(64))
+    message_ts: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="claimed")
+    claim_token: Mapped[str] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    posted_at: Mapped[datetime | None] = mapped_column()
+    reply_ts: Mapped[str | None] = mapped_column(String(64))
 
 
 # --- slack_sdk's OAuth tables (slack_sdk 3.x build_*_table), on our metadata ----------------------
