@@ -333,9 +333,22 @@ def adversarial_inputs() -> list[tuple[str, str]]:
         ("hard-wrapped every character", "\n".join(sentence)[:ADVERSARIAL_CHARS] * 1),
         ("zero-width between characters", _repeat("\u200b".join(sentence))),
         ("one 40,000-character word", _repeat("a")),
+        ("300 distinct unknown actions (catalog)", _distinct_unknown_actions(300)),
         ("mixed tokens", _mixed_tokens(list(tokens.values()))),
     ]
     return cases
+
+
+def _distinct_unknown_actions(count: int) -> str:
+    """`count` denials, each naming a different misspelt ec2 action: no cache can help."""
+    lines = []
+    for i in range(count):
+        tag = "".join(chr(97 + (i // 26**k) % 26) for k in range(3))
+        lines.append(
+            "User: arn:aws:iam::123456789012:user/dev is not authorized to perform: "
+            f"ec2:DescribeInstanc{tag} on resource: *"
+        )
+    return "\n".join(lines)
 
 
 def _mixed_tokens(tokens: list[str], seed: int = 7) -> str:
@@ -426,8 +439,16 @@ def _is_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 
 
-def worst_case(fn: Text, cases: list[tuple[str, str]], repeats: int) -> dict[str, Any]:
-    """Each case's best-of-`repeats` time; the worst of those, and the five slowest cases."""
+def worst_case(
+    fn: Text,
+    cases: list[tuple[str, str]],
+    repeats: int,
+    before_each: Callable[[], None] | None = None,
+) -> dict[str, Any]:
+    """Each case's best-of-`repeats` time; the worst of those, and the five slowest cases.
+
+    `before_each` runs untimed before every call (to empty caches an attacker would defeat).
+    """
     with suppress(Exception):  # a function that raises is reported per case below
         fn("warm up")
     timings: list[tuple[float, str]] = []
@@ -435,6 +456,8 @@ def worst_case(fn: Text, cases: list[tuple[str, str]], repeats: int) -> dict[str
     for name, text in cases:
         best = float("inf")
         for _ in range(repeats):
+            if before_each is not None:
+                before_each()
             gc.collect()
             start = time.perf_counter()
             try:
@@ -590,6 +613,18 @@ def _load(module: str, name: str) -> Text | None:
     return fn if callable(fn) else None
 
 
+def _forget_catalog_verdicts() -> None:
+    """Empty the action catalog's verdict cache (service data stays loaded): every adversarial
+    paste then pays for its actions as a fresh paste naming new actions would."""
+    try:
+        catalog = importlib.import_module("core.catalog")
+        default = catalog._DEFAULT
+        default._results.clear()
+        default._plain_results.clear()
+    except Exception:
+        return
+
+
 def _count(result: object) -> int:
     return len(result) if isinstance(result, list) else 0
 
@@ -637,7 +672,9 @@ def run(seconds: float = 2.0, quick: bool = False) -> dict[str, Any]:
         try:
             entry["mix"] = throughput(fn, mix, seconds)
             entry["chatter"] = throughput(fn, talk, seconds)
-            entry["adversarial"] = worst_case(fn, cases, 1 if quick else 3)
+            entry["adversarial"] = worst_case(
+                fn, cases, 1 if quick else 3, before_each=_forget_catalog_verdicts
+            )
             entry["denials_in_mix"] = sum(_count(fn(t)) for t in mix[:200])
             entry["denials_in_chatter"] = sum(_count(fn(t)) for t in talk)
         except Exception as exc:

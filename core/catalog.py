@@ -116,6 +116,10 @@ def _distance_within(a: str, b: str, limit: int) -> int:
     la, lb = len(a), len(b)
     if la == 0 or lb == 0:
         return min(max(la, lb), over)
+    # Every letter only one side has takes at least one edit: a cheap bound on what is left.
+    letters_a, letters_b = set(a), set(b)
+    if len(letters_a - letters_b) > limit or len(letters_b - letters_a) > limit:
+        return over
     previous2: list[int] = []
     previous = [min(j, over) for j in range(lb + 1)]
     for i in range(1, la + 1):
@@ -141,11 +145,26 @@ def _bigrams(word: str) -> frozenset[str]:
     return frozenset(word[i : i + 2] for i in range(len(word) - 1))
 
 
-_Candidate = tuple[str, frozenset[str], frozenset[str]]  # word, its letters, its bigrams
+def _bag(word: str) -> frozenset[tuple[str, int]]:
+    """The word's letters as a multiset (each letter with its occurrence number), as a set.
+
+    One edit removes at most one element and adds at most one, so the larger side of the
+    difference of two bags is a lower bound on the distance ("bag distance").
+    """
+    seen: dict[str, int] = {}
+    out: list[tuple[str, int]] = []
+    for char in word:
+        n = seen.get(char, 0) + 1
+        seen[char] = n
+        out.append((char, n))
+    return frozenset(out)
+
+
+_Candidate = tuple[str, frozenset[tuple[str, int]], frozenset[str]]  # word, bag, bigrams
 
 
 class _Index:
-    """Candidate words grouped by length; each length's letter and bigram sets (the cheap bounds
+    """Candidate words grouped by length; each length's bags and bigram sets (the cheap bounds
     `_nearest` checks first) are built the first time a search reaches that length."""
 
     __slots__ = ("_built", "_words")
@@ -160,7 +179,7 @@ class _Index:
         built = self._built.get(length)
         if built is None:
             words = self._words.get(length, [])
-            built = [(w, frozenset(w), _bigrams(w)) for w in words]
+            built = [(w, _bag(w), _bigrams(w)) for w in words]
             self._built[length] = built
         return built
 
@@ -184,22 +203,26 @@ def _nearest(word: str, index: _Index) -> str | None:
     limit = _max_distance(len(word))
     if limit == 0:
         return None
-    letters = frozenset(word)
+    bag = _bag(word)
     grams = _bigrams(word)
-    # Cheap lower bounds on the distance, checked before the real one: one edit adds or removes at
-    # most one distinct letter, and destroys at most three of the word's bigrams (a
-    # transposition), so a candidate within `limit` edits still holds this many of them.
-    needed = len(grams) - 3 * limit
+    first = word[0]
     best: list[tuple[int, int, int, str]] = []
     for length in range(len(word) - limit, len(word) + limit + 1):
-        for candidate, candidate_letters, candidate_grams in index.of_length(length):
-            if len(letters - candidate_letters) > limit or len(candidate_letters - letters) > limit:
+        near_length = abs(length - len(word)) <= 1
+        for candidate, candidate_bag, candidate_grams in index.of_length(length):
+            # Two or more edits count as close only when the first letter agrees; otherwise one.
+            allowed = limit if candidate[0] == first else 1
+            if allowed == 1 and not near_length:
                 continue
+            # Cheap lower bounds on the distance before the real one: the bag distance (see
+            # `_bag`), and shared bigrams (one edit destroys at most three of the word's).
+            if len(bag - candidate_bag) > allowed or len(candidate_bag - bag) > allowed:
+                continue
+            needed = len(grams) - 3 * allowed
             if needed > 0 and len(grams & candidate_grams) < needed:
                 continue
-            d = _distance_within(word, candidate, limit)
-            # Two or more edits count as close only when the first letter agrees.
-            if d <= limit and (d < 2 or candidate[:1] == word[:1]):
+            d = _distance_within(word, candidate, allowed)
+            if d <= allowed:
                 shared = _common_prefix(word, candidate)
                 best.append((d, -shared, abs(length - len(word)), candidate))
     if not best:
@@ -213,7 +236,7 @@ def _nearest(word: str, index: _Index) -> str | None:
 
 def _wildcard_match(pattern: str, names: list[str]) -> bool:
     """Whether the IAM wildcard `pattern` (`*`, `?`; lower-case) matches any of `names`."""
-    from fnmatch import fnmatchcase  # noqa: PLC0415 - only wildcard checks pay for fnmatch
+    from fnmatch import fnmatchcase  # only wildcard checks pay for fnmatch
 
     return any(fnmatchcase(name, pattern) for name in names)
 
@@ -253,7 +276,7 @@ def _scan_names(raw: bytes) -> dict[str, str] | None:
     About five times faster than `json.loads` on the largest file (ec2). Returns None, and the
     caller parses the JSON properly, unless every top-level key was read and matches its name.
     """
-    import re  # noqa: PLC0415 - loaded with the first full list, never at import
+    import re  # loaded with the first full list, never at import
 
     entry = re.compile(rb'\n  "([a-z0-9_-]+)": \{\n    "name": "([A-Za-z0-9_-]+)"')
     if not raw.startswith(b"{"):
@@ -306,7 +329,7 @@ class _Service:
         if self.names is None and raw is not None:
             names = _scan_names(raw)
             if names is None:
-                import json  # noqa: PLC0415 - only an unexpected layout pays for json
+                import json  # only an unexpected layout pays for json
 
                 try:
                     data = json.loads(raw)
@@ -398,9 +421,10 @@ class Catalog:
     def check(self, action: str, *, suggest: bool = True) -> ActionCheck:
         """The verdict on `action` (`prefix:Name`). Never raises.
 
-        `suggest=False` skips the nearest-name search (about a millisecond for an unknown action in
-        the largest services); a caller facing many distinct unknown actions can use it to bound
-        its time. A cached verdict with suggestions is returned either way.
+        `suggest=False` skips the nearest-name search (up to half a millisecond for an unknown
+        action in the largest service); a caller facing many distinct unknown actions in one
+        paste can use it to bound its time. A cached verdict with suggestions is returned either
+        way.
         """
         try:
             cached = self._results.get(action)
@@ -523,7 +547,7 @@ def _parse_string_list(raw: bytes) -> list[str] | None:
                 n and _SERVICE_CHARS.issuperset(n) for n in names
             ):
                 return [n.lower() for n in names]
-        import json  # noqa: PLC0415 - the fallback alone pays for json
+        import json  # the fallback alone pays for json
 
         data = json.loads(text)
         return [str(n).lower() for n in data] if isinstance(data, list) else None

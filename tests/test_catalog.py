@@ -387,3 +387,50 @@ def test_fast_name_scan_agrees_with_json_on_every_service_file() -> None:
         parsed = {key.lower(): entry["name"] for key, entry in json.loads(raw).items()}
         assert fast == parsed, path.name
     assert scanned > 0
+
+
+def _brute_nearest(word: str, words: list[str]) -> str | None:
+    """`_nearest` without its shortcuts: every candidate of a near length, the plain distance."""
+    limit = catalog._max_distance(len(word))
+    if limit == 0:
+        return None
+    best = []
+    for candidate in words:
+        if abs(len(candidate) - len(word)) > limit:
+            continue
+        allowed = limit if candidate[:1] == word[:1] else 1
+        d = _plain_osa(word, candidate)
+        if d <= allowed:
+            shared = catalog._common_prefix(word, candidate)
+            best.append((d, -shared, abs(len(candidate) - len(word)), candidate))
+    if not best:
+        return None
+    best.sort()
+    if len(word) <= 4 and sum(1 for entry in best if entry[0] == best[0][0]) > 1:
+        return None
+    return best[0][3]
+
+
+@pytest.mark.parametrize("service", ["s3", "iam", "ec2"])
+def test_nearest_with_its_shortcuts_equals_brute_force(service: str) -> None:
+    fresh = Catalog()
+    fresh.check(f"{service}:Zz")  # loads the full list
+    entry = fresh._actions[service]
+    assert entry is not None and entry.names is not None and entry.index is not None
+    words = sorted(entry.names)
+    rng = random.Random(service)
+    for _ in range(40 if service == "ec2" else 100):
+        word = list(rng.choice(words))
+        for _ in range(rng.randint(1, 4)):
+            at = rng.randrange(len(word))
+            op = rng.choice("sidt")
+            if op == "s":
+                word[at] = rng.choice("abcdeilnorst")
+            elif op == "i":
+                word.insert(at, rng.choice("abcdeilnorst"))
+            elif op == "d" and len(word) > 1:
+                del word[at]
+            elif op == "t" and at + 1 < len(word):
+                word[at], word[at + 1] = word[at + 1], word[at]
+        typo = "".join(word)
+        assert catalog._nearest(typo, entry.index) == _brute_nearest(typo, words), typo
