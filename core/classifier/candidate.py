@@ -9,6 +9,10 @@ from dataclasses import dataclass
 
 from core.record import DenialKind, DenyKind, PolicyType
 
+# Each extractor reads at most this many denials from one paste: a bound on the work any input
+# can cause (a 40,000-character message holds at most a couple of hundred real ones).
+MAX_CANDIDATES = 100
+
 
 @dataclass(slots=True)
 class Candidate:

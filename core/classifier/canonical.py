@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from core.classifier.candidate import Candidate
+from core.classifier.candidate import MAX_CANDIDATES, Candidate
 from core.classifier.flex import flex
 from core.classifier.phrases import (
     NOT_AUTHORIZED,
@@ -98,35 +98,38 @@ def _line_length_before(text: str, pos: int) -> int:
 
 def _token(
     text: str, start: int, stop: int, *, wrapped_tail: bool, accept: Callable[[str], bool]
-) -> str | None:
-    """The token in text[start:stop]: wraps inside it joined, stray words after it dropped.
+) -> tuple[str | None, int]:
+    """The token in text[start:stop] and where it ends: wraps inside it joined, stray words after
+    it dropped.
 
     `wrapped_tail` says the region ends at a phrase the sentence continues with, so every line
     break inside the region is a wrap. Otherwise a break is a wrap only after a long line and when
     the joined token is acceptable.
     """
-    region = text[start:stop].strip(" \n")
+    region = text[start:stop]
+    lead = len(region) - len(region.lstrip(" \n"))
+    region = region.strip(" \n")
+    begin = start + lead
     if not region:
-        return None
+        return None, start
     if region[0] in "\"'":
-        quote = region[0]
-        close = region.find(quote, 1)
+        close = region.find(region[0], 1)
         inner = region[1:close] if close > 0 else region[1:]
-        return inner.replace("\n", "").strip() or None
+        end = begin + (close + 1 if close > 0 else len(region))
+        return inner.replace("\n", "").strip() or None, end
     first = region.split(" ", 1)[0]
-    if "\n" not in first:
-        return first.rstrip(".,;:") or None
     pieces = first.split("\n")
     token = pieces[0]
-    offset = start + (len(text[start:stop]) - len(text[start:stop].lstrip(" \n")))
+    end = begin + len(token)
     for piece in pieces[1:]:
-        offset += len(token) + 1
         joined = token + piece
-        if wrapped_tail or (_line_length_before(text, offset - 1) >= _WRAP_LINE and accept(joined)):
+        if wrapped_tail or (_line_length_before(text, end) >= _WRAP_LINE and accept(joined)):
             token = joined
+            end += 1 + len(piece)
         else:
             break
-    return token.rstrip(".,;:") or None
+    stripped = token.rstrip(".,;:")
+    return stripped or None, end - (len(token) - len(stripped))
 
 
 def _is_action(token: str) -> bool:
@@ -163,7 +166,8 @@ def _principal_before(text: str, anchor_start: int, floor: int) -> tuple[str | N
 
 def find_canonical(text: str) -> list[Candidate]:
     """Every canonical `... is not authorized to perform: ...` denial in normalised text."""
-    anchors = list(ANCHOR.finditer(text))
+    # Anchors that read no denial still cost a little each: bound how many are examined.
+    anchors = list(ANCHOR.finditer(text))[: 4 * MAX_CANDIDATES]
     found: list[Candidate] = []
     floor = 0
     for i, anchor in enumerate(anchors):
@@ -173,6 +177,8 @@ def find_canonical(text: str) -> list[Candidate]:
         if candidate is not None:
             found.append(candidate)
             floor = candidate.end
+            if len(found) >= MAX_CANDIDATES:
+                break
     return found
 
 
@@ -182,7 +188,7 @@ def _read_one(text: str, anchor: re.Match[str], floor: int, limit: int) -> Candi
     pos = lead.end() if lead else anchor.end()
     stop = _STOP.search(text, pos, limit)
     stop_at = stop.start() if stop else limit
-    action = _token(
+    action, _ = _token(
         text, pos, stop_at, wrapped_tail=bool(stop and kind_of(stop) != "end"), accept=_is_action
     )
     if action is None or not _is_action(action):
@@ -218,14 +224,11 @@ def _apply(text: str, stop: re.Match[str], candidate: Candidate, limit: int) -> 
             if close > 0:
                 candidate.resource = text[nxt.end() : close].replace("\n", "").strip() or None
                 return close + 1
-        candidate.resource = _token(
-            text,
-            stop.end(),
-            nxt_at,
-            wrapped_tail=bool(nxt and kind_of(nxt) != "end"),
-            accept=_any,
+        continues = bool(nxt and kind_of(nxt) != "end")
+        candidate.resource, token_end = _token(
+            text, stop.end(), nxt_at, wrapped_tail=continues, accept=_any
         )
-        return nxt_at
+        return nxt_at if continues else token_end
     if kind == "explicit":
         candidate.deny_kind = DenyKind.EXPLICIT
         pos = stop.end()

@@ -10,7 +10,7 @@ import re
 from bisect import bisect_right
 
 from core.classifier import canonical
-from core.classifier.candidate import Candidate
+from core.classifier.candidate import MAX_CANDIDATES, Candidate
 from core.classifier.phrases import DENIAL_ERROR_CODES, EVENT_SOURCE_PREFIXES
 from core.record import DenialKind
 
@@ -33,6 +33,9 @@ _RESOURCE_ARN = re.compile(
 )
 
 
+_EVENT_REACH = 20000  # an event never spans more than this on either side of its errorCode
+
+
 def find_cloudtrail(text: str) -> list[Candidate]:
     """Every CloudTrail event in normalised text whose error code is a denial."""
     codes = list(_ERROR_CODE.finditer(text))
@@ -40,14 +43,18 @@ def find_cloudtrail(text: str) -> list[Candidate]:
         return []
     starts = [m.start() for m in _EVENT_START.finditer(text)]
     found = []
-    for code in codes:
+    for n, code in enumerate(codes):
         if code.group("v") not in DENIAL_ERROR_CODES:
             continue
+        # The event's stretch: between its eventVersion keys, and never past a neighbouring
+        # event's errorCode (events pasted without eventVersion still stay apart).
         at = bisect_right(starts, code.start())
         begin = starts[at - 1] if at else 0
         end = starts[at] if at < len(starts) else len(text)
-        begin = max(begin, code.start() - 20000)
-        end = min(end, code.end() + 20000)
+        begin = max(begin, codes[n - 1].end() if n else 0, code.start() - _EVENT_REACH)
+        end = min(
+            end, codes[n + 1].start() if n + 1 < len(codes) else end, code.end() + _EVENT_REACH
+        )
         fields = {}
         for name, pattern in _FIELDS.items():
             m = pattern.search(text, begin, end)
@@ -74,6 +81,8 @@ def find_cloudtrail(text: str) -> list[Candidate]:
         )
         _read_message(candidate)
         found.append(candidate)
+        if len(found) >= MAX_CANDIDATES:
+            break
     return found
 
 

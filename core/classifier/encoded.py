@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from core.classifier.candidate import Candidate
+from core.classifier.candidate import MAX_CANDIDATES, Candidate
 from core.classifier.canonical import ENCODED, TRUNCATED_BLOB, last_match
 from core.record import DenialKind, DenyKind
 
@@ -30,8 +30,10 @@ _WINDOW = 30000
 
 def find_encoded(text: str) -> list[Candidate]:
     """Every encoded authorization failure message in normalised text."""
-    found = []
+    found: list[Candidate] = []
     for m in ENCODED.finditer(text):
+        if len(found) >= MAX_CANDIDATES:
+            break
         blob = m.group("blob").replace("\n", "")
         found.append(
             Candidate(
@@ -47,8 +49,8 @@ def find_encoded(text: str) -> list[Candidate]:
 
 def find_decoded(text: str) -> list[Candidate]:
     """Every decoded authorization message (a refused one) in normalised text."""
-    anchors = list(_EXPLICIT_DENY.finditer(text))
-    found = []
+    anchors = list(_EXPLICIT_DENY.finditer(text))[:MAX_CANDIDATES]
+    found: list[Candidate] = []
     for i, anchor in enumerate(anchors):
         start = max(anchors[i - 1].end() if i else 0, anchor.start() - 2000)
         end = min(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 from core.classifier.phrases import LINE_DECORATIONS, REPLACEMENTS
 
@@ -29,6 +30,10 @@ _CHARS = (
     "(?P<char>" + "|".join(re.escape(k) for k in sorted(REPLACEMENTS, key=len, reverse=True)) + ")"
 )
 _PATTERN = re.compile("|".join((_BREAK, _LINK, _ESCAPE, _CHARS)))
+# Characters that are simply deleted, removed in runs before anything else.
+_INVISIBLE = re.compile(
+    "[" + "".join(re.escape(k) for k, v in REPLACEMENTS.items() if v == "" and len(k) == 1) + "]+"
+)
 _START = re.compile(r"(?:[ \t]|" + LINE_DECORATIONS + r")+")
 _FIRST = re.compile(
     "[" + re.escape("".join(sorted({"\r", "\n", "\\", "<"} | {k[0] for k in REPLACEMENTS}))) + "]"
@@ -40,31 +45,44 @@ class Normalized:
     """Clean text plus the offsets needed to map positions back to the original."""
 
     text: str
-    original_length: int
-    # Parallel lists: a piece of `text` starting at norm_starts[i] came from the original starting
-    # at orig_starts[i]; within an unchanged piece offsets advance together.
+    # Invisible characters are removed first, in runs: removed_at[i] is the position in the
+    # stripped text before which runs removed removed_before[i] characters in all.
+    removed_at: tuple[int, ...]
+    removed_before: tuple[int, ...]
+    stripped_length: int
+    # Parallel lists: a piece of `text` starting at norm_starts[i] came from the stripped text
+    # starting at orig_starts[i]; within an unchanged piece offsets advance together.
     norm_starts: tuple[int, ...]
     orig_starts: tuple[int, ...]
     changed: tuple[bool, ...]
 
-    def to_original(self, offset: int) -> int:
-        """The original offset of a normalised offset (start of a replaced piece, if inside one)."""
+    def _unstrip(self, pos: int) -> int:
+        i = bisect_right(self.removed_at, pos) - 1
+        return pos + (self.removed_before[i] if i >= 0 else 0)
+
+    def _to_stripped(self, offset: int) -> int:
         i = bisect_right(self.norm_starts, offset) - 1
         if i < 0:
             return 0
         if self.changed[i]:
             return self.orig_starts[i]
-        return min(self.orig_starts[i] + (offset - self.norm_starts[i]), self.original_length)
+        return min(self.orig_starts[i] + (offset - self.norm_starts[i]), self.stripped_length)
+
+    def to_original(self, offset: int) -> int:
+        """The original offset of a normalised offset (start of a replaced piece, if inside one)."""
+        return self._unstrip(self._to_stripped(offset))
 
     def span_to_original(self, start: int, end: int) -> tuple[int, int]:
         """The original [start, end) covering the normalised [start, end)."""
-        orig_start = self.to_original(start)
+        orig_start = self._to_stripped(start)
         i = bisect_right(self.norm_starts, max(end - 1, start)) - 1
         if i >= 0 and self.changed[i]:
             # The span ends inside a replaced piece: cover that piece entirely.
-            nxt = self.orig_starts[i + 1] if i + 1 < len(self.orig_starts) else self.original_length
-            return orig_start, max(orig_start, nxt)
-        return orig_start, max(orig_start, self.to_original(end))
+            nxt = self.orig_starts[i + 1] if i + 1 < len(self.orig_starts) else self.stripped_length
+            orig_end = max(orig_start, nxt)
+        else:
+            orig_end = max(orig_start, self._to_stripped(end))
+        return self._unstrip(orig_start), self._unstrip(orig_end)
 
 
 def _link_text(match: re.Match[str]) -> str:
@@ -85,8 +103,20 @@ def _unescape(value: str) -> str:
     return value.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+def _strip_invisible(text: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """`text` without invisible characters, and where (and how many) were removed."""
+    if _INVISIBLE.search(text) is None:
+        return text, (), ()
+    # split/findall loop in C: far cheaper than one Python step per run.
+    kept = _INVISIBLE.split(text)
+    removed_at = tuple(accumulate(map(len, kept[:-1])))
+    removed_before = tuple(accumulate(map(len, _INVISIBLE.findall(text))))
+    return "".join(kept), removed_at, removed_before
+
+
 def normalize(text: str) -> Normalized:
     """Clean `text` for the extractors; see the module docstring for what is undone."""
+    text, removed_at, removed_before = _strip_invisible(text)
     pieces: list[str] = []
     norm_starts: list[int] = []
     orig_starts: list[int] = []
@@ -135,7 +165,9 @@ def normalize(text: str) -> Normalized:
         pieces.append(text[last:])
     return Normalized(
         text="".join(pieces),
-        original_length=len(text),
+        removed_at=removed_at,
+        removed_before=removed_before,
+        stripped_length=len(text),
         norm_starts=tuple(norm_starts),
         orig_starts=tuple(orig_starts),
         changed=tuple(changed),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from core.classifier.candidate import Candidate
+from core.classifier.candidate import MAX_CANDIDATES, Candidate
 from core.classifier.flex import flex
 from core.classifier.phrases import SERVICE_MESSAGES
 
@@ -28,6 +28,8 @@ def find_service_messages(text: str) -> list[Candidate]:
         if gate not in joined:
             continue
         for m in pattern.finditer(text):
+            if len(found) >= MAX_CANDIDATES:
+                break
             groups = m.groupdict()
             message = " ".join((groups.get("message") or m.group()).split())
             resource = groups.get("resource")
