@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, Table, inspect
@@ -56,12 +58,9 @@ def test_downgrade_to_base_and_back(empty_db_url: str) -> None:
 
 
 def upgrade_to_base(store: Store) -> None:
-    from alembic import command
+    from core.store.schema import downgrade
 
-    from core.store.schema import alembic_config
-
-    with store.write() as conn:
-        command.downgrade(alembic_config(conn), "base")
+    assert downgrade(store, "base").current is None
 
 
 def test_ensure_schema(empty_db_url: str) -> None:
@@ -159,3 +158,51 @@ def test_slack_sdk_stores_work_on_our_schema(store: Store) -> None:
     states = SQLAlchemyOAuthStateStore(expiration_seconds=60, engine=store.engine)
     state = states.issue()
     assert states.consume(state) and not states.consume(state)
+
+
+@pytest.mark.db
+def test_sqlite_batch_rebuild_keeps_dependent_rows(tmp_path: Path) -> None:
+    """Batch mode rebuilds a SQLite table by copy-and-drop; with foreign keys on, dropping
+    `incidents` would cascade-delete its feedback. `migrating` switches them off meanwhile."""
+    from alembic.operations import Operations
+
+    from core.record import DenialRecord
+    from core.store import add_feedback, list_feedback, record_incidents
+    from core.store.schema import migrating
+
+    store = Store.open(f"sqlite:///{tmp_path / 'batch.db'}")
+    try:
+        upgrade(store)
+        (incident,) = record_incidents(
+            store,
+            team_id="T1",
+            channel_id="C1",
+            message_ts="1",
+            denials=[DenialRecord(action="s3:GetObject")],
+        ).incidents
+        add_feedback(store, incident.id, team_id="T1", user_id="U1", verdict="wrong")
+        with migrating(store) as conn:
+            operations = Operations(MigrationContext.configure(conn))
+            with operations.batch_alter_table("incidents", recreate="always") as batch:
+                batch.alter_column("paste", existing_type=sa.Text(), nullable=True)
+        assert len(list_feedback(store, incident.id, team_id="T1")) == 1
+        assert _diff(store) == []
+        with store.engine.connect() as conn:  # and foreign keys are back on afterwards
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        store.close()
+
+
+def test_a_database_behind_head(empty_db_url: str) -> None:
+    store = Store.open(empty_db_url)
+    try:
+        assert upgrade(store, "0001").current == "0001"
+        if store.dialect == "sqlite":
+            assert ensure_schema(store).at_head  # the local file catches up on first use
+        else:
+            with pytest.raises(SchemaNotReadyError, match="at revision 0001"):
+                ensure_schema(store)
+            assert upgrade(store).at_head
+        assert _diff(store) == []
+    finally:
+        store.close()

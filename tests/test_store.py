@@ -397,7 +397,7 @@ def test_digest_claims(store: Store) -> None:
         release_digest_claim,
     )
 
-    key = {"team_id": "T1", "channel_id": "C1", "period_key": "2026-W48"}
+    key: dict[str, Any] = {"team_id": "T1", "channel_id": "C1", "period_key": "2026-W48"}
     claim = claim_digest(store, **key, now=NOW)
     assert claim is not None and claim.status == "claimed" and claim.attempts == 1
     assert claim_digest(store, **key, now=NOW + timedelta(minutes=5)) is None  # held
@@ -412,7 +412,7 @@ def test_digest_claims(store: Store) -> None:
     assert posted.posted_at == NOW + timedelta(minutes=12)
     assert claim_digest(store, **key, now=NOW + timedelta(days=1)) is None  # posted: never again
     # A failed post releases its claim so that the next run retries at once.
-    other = {**key, "channel_id": "C2"}
+    other: dict[str, Any] = {**key, "channel_id": "C2"}
     failed = claim_digest(store, **other, now=NOW)
     assert failed is not None and release_digest_claim(store, failed)
     assert get_digest_claim(store, **other) is None
@@ -422,7 +422,7 @@ def test_digest_claims(store: Store) -> None:
 def test_reply_claims(store: Store) -> None:
     from core.store import claim_reply, get_reply, mark_reply_posted, release_reply_claim
 
-    key = {"team_id": "T1", "channel_id": "C1", "message_ts": "1700000000.000100"}
+    key: dict[str, Any] = {"team_id": "T1", "channel_id": "C1", "message_ts": "1700000000.000100"}
     assert get_reply(store, **key) is None
     claim = claim_reply(store, **key, now=NOW)
     assert claim is not None and claim.status == "claimed"
@@ -432,7 +432,7 @@ def test_reply_claims(store: Store) -> None:
     assert reply is not None and reply.reply_ts == "1700000001.000200"  # to update on an edit
     assert claim_reply(store, **key, now=NOW + timedelta(minutes=5)) is None
     # A crashed replier: the retry after the lease takes over; a failed post is released.
-    other = {**key, "message_ts": "1700000000.000300"}
+    other: dict[str, Any] = {**key, "message_ts": "1700000000.000300"}
     assert claim_reply(store, **other, now=NOW) is not None
     retry = claim_reply(store, **other, now=NOW + timedelta(minutes=1))
     assert retry is not None and retry.attempts == 2

@@ -39,7 +39,7 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 POSTGRES_CONNECT_TIMEOUT_S = 10
 
 # Execution option naming how a SQLite transaction begins ("IMMEDIATE" for writers).
-_SQLITE_BEGIN = "iamdeny_sqlite_begin"
+SQLITE_BEGIN_OPTION = "iamdeny_sqlite_begin"
 
 
 def normalize_url(url: str) -> str:
@@ -75,7 +75,7 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _on_sqlite_begin(connection: Connection) -> None:
-    mode = connection.get_execution_options().get(_SQLITE_BEGIN, "DEFERRED")
+    mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
     connection.exec_driver_sql(f"BEGIN {mode}")
 
 
@@ -138,6 +138,6 @@ class Store:
         """A connection in a write transaction; on SQLite it takes the write lock up front."""
         with self.engine.connect() as conn:
             if self.dialect == "sqlite":
-                conn.execution_options(**{_SQLITE_BEGIN: "IMMEDIATE"})
+                conn.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
             with conn.begin():
                 yield conn

@@ -8,6 +8,8 @@ and a worker) apply each migration once.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -19,15 +21,17 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, text
 
-from core.store.engine import Store
+from core.store.engine import SQLITE_BEGIN_OPTION, Store
 
 __all__ = [
     "SchemaNotReadyError",
     "SchemaState",
     "alembic_config",
+    "downgrade",
     "ensure_schema",
     "head_revision",
     "known_revisions",
+    "migrating",
     "schema_state",
     "upgrade",
 ]
@@ -93,12 +97,49 @@ def schema_state(store: Store) -> SchemaState:
     return SchemaState(current=current, head=head_revision(), empty=empty)
 
 
+@contextmanager
+def migrating(store: Store) -> Iterator[Connection]:
+    """A connection in one transaction for running migrations, holding the migration lock.
+
+    On SQLite, foreign keys are switched off for the duration (they cannot be switched inside a
+    transaction) and checked before commit: batch mode rebuilds a table by copying it and dropping
+    the original, and with foreign keys on, dropping `incidents` would cascade-delete the feedback.
+    """
+    with store.engine.connect() as conn:
+        sqlite = store.dialect == "sqlite"
+        raw = conn.connection.dbapi_connection
+        if sqlite:
+            assert raw is not None
+            raw.execute("PRAGMA foreign_keys = OFF")  # outside any transaction (autocommit)
+        try:
+            if sqlite:
+                conn.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+            with conn.begin():
+                if not sqlite:
+                    lock = text("SELECT pg_advisory_xact_lock(:key)")
+                    conn.execute(lock, {"key": _PG_MIGRATION_LOCK})
+                yield conn
+                if sqlite:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
+        finally:
+            if sqlite:
+                assert raw is not None
+                raw.execute("PRAGMA foreign_keys = ON")
+
+
 def upgrade(store: Store, revision: str = "head") -> SchemaState:
     """Apply the migrations up to `revision` (default: all); returns the new state."""
-    with store.write() as conn:
-        if store.dialect == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+    with migrating(store) as conn:
         command.upgrade(alembic_config(conn), revision)
+    return schema_state(store)
+
+
+def downgrade(store: Store, revision: str) -> SchemaState:
+    """Revert the migrations down to `revision` (`base`: none); returns the new state."""
+    with migrating(store) as conn:
+        command.downgrade(alembic_config(conn), revision)
     return schema_state(store)
 
 
