@@ -1,8 +1,9 @@
 """Alembic environment: our metadata, the same URL logic as the app, batch mode on SQLite.
 
 The connection comes from `config.attributes["connection"]` when the caller (`core.store.schema`)
-passes one; otherwise from the `sqlalchemy.url` option, else `DATABASE_URL` (per
-`core.store.engine.database_url`).
+passes one; otherwise (the `alembic` command, run from the repository root) from the
+`sqlalchemy.url` option, else `DATABASE_URL`, opened through `core.store.schema.migrating` like
+`iamdeny db upgrade` (the migration lock; SQLite foreign keys off during batch rebuilds).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from typing import Any, Literal
 from alembic import context
 from sqlalchemy import Connection
 
-from core.store.engine import database_url, make_engine
+from core.store.engine import Store, database_url, make_engine
 from core.store.models import Base, UTCDateTime
+from core.store.schema import migrating
 
 config = context.config
 target_metadata = Base.metadata
@@ -55,21 +57,21 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    """Run the migrations on a live connection."""
+    """Run the migrations on a live connection (under the migration lock; see `migrating`)."""
     connection = config.attributes.get("connection")
     if connection is not None:
         _configure(connection)
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = make_engine(_configured_url())
+    store = Store(make_engine(_configured_url()))
     try:
-        with engine.connect() as conn:
+        with migrating(store) as conn:
             _configure(conn)
             with context.begin_transaction():
                 context.run_migrations()
     finally:
-        engine.dispose()
+        store.close()
 
 
 if context.is_offline_mode():

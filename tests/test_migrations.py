@@ -206,3 +206,33 @@ def test_a_database_behind_head(empty_db_url: str) -> None:
         assert _diff(store) == []
     finally:
         store.close()
+
+
+def test_concurrent_upgrades_apply_each_migration_once(empty_db_url: str) -> None:
+    """A `release:` step and a worker upgrading at the same moment: one migrates, one waits."""
+    import threading
+
+    barrier = threading.Barrier(3)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        store = Store.open(empty_db_url)
+        try:
+            barrier.wait()
+            upgrade(store)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    store = Store.open(empty_db_url)
+    try:
+        assert schema_state(store).at_head and _diff(store) == []
+    finally:
+        store.close()
