@@ -16,12 +16,13 @@ Input longer than `MAX_INPUT_CHARS` is cut there and every denial carries `input
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING
 
 from core.classifier import assemble, canonical, cloudtrail, encoded, services, wrappers
 from core.classifier.candidate import Candidate
 from core.classifier.normalize import normalize
-from core.classifier.phrases import INVISIBLE, TRIGGERS
+from core.classifier.phrases import INVISIBLE, LINE_DECORATIONS, TRIGGERS
 from core.record import DenialRecord
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ __all__ = ["MAX_INPUT_CHARS", "classify", "find_denials", "might_contain_denial"
 MAX_INPUT_CHARS = 100_000
 
 _log = logging.getLogger(__name__)
+_LINE_JOIN = re.compile(r"(?:\r\n|\r|\n)(?:[ \t]|" + LINE_DECORATIONS + r")*")
 
 
 def might_contain_denial(text: str) -> bool:
@@ -42,9 +44,14 @@ def might_contain_denial(text: str) -> bool:
         for char in INVISIBLE:
             if char in text:
                 text = text.replace(char, "")
-    # A hard wrap may split a trigger word: look at the text with line breaks removed.
-    lowered = text.lower().replace("\r", "").replace("\n", "")
-    return any(trigger in lowered for trigger in TRIGGERS)
+    if any(trigger in text for trigger in TRIGGERS):
+        return True
+    if "\n" not in text and "\r" not in text:
+        return False
+    # A hard wrap may split a trigger word: look again with line breaks (and the decorations that
+    # start lines) removed.
+    joined = _LINE_JOIN.sub("", text)
+    return any(trigger in joined for trigger in TRIGGERS)
 
 
 def _action_checker() -> assemble.ActionChecker | None:

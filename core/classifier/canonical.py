@@ -132,6 +132,29 @@ def _token(
     return stripped or None, end - (len(token) - len(stripped))
 
 
+def _next_stop(text: str, pos: int, limit: int) -> re.Match[str] | None:
+    """The next stop phrase, passing over full stops that a terminal wrap put at a line's end.
+
+    `app.` + newline + `zip with an explicit deny` is one token cut by the wrap, not the end of
+    the sentence: the line is long and the next one goes on in lower case or digits.
+    """
+    while True:
+        stop = _STOP.search(text, pos, limit)
+        if stop is None or not _wrapped_full_stop(text, stop):
+            return stop
+        pos = stop.end()
+
+
+def _wrapped_full_stop(text: str, stop: re.Match[str]) -> bool:
+    at = stop.end()
+    return (
+        stop.group() == "."
+        and text[at : at + 1] == "\n"
+        and _line_length_before(text, stop.start()) >= _WRAP_LINE
+        and text[at + 1 : at + 2].islower() | text[at + 1 : at + 2].isdigit()
+    )
+
+
 def _is_action(token: str) -> bool:
     return _ACTION.fullmatch(token) is not None
 
@@ -186,7 +209,7 @@ def _read_one(text: str, anchor: re.Match[str], floor: int, limit: int) -> Candi
     principal, start = _principal_before(text, anchor.start(), floor)
     lead = _LEAD.match(text, anchor.end(), limit)
     pos = lead.end() if lead else anchor.end()
-    stop = _STOP.search(text, pos, limit)
+    stop = _next_stop(text, pos, limit)
     stop_at = stop.start() if stop else limit
     action, _ = _token(
         text, pos, stop_at, wrapped_tail=bool(stop and kind_of(stop) != "end"), accept=_is_action
@@ -202,7 +225,7 @@ def _read_one(text: str, anchor: re.Match[str], floor: int, limit: int) -> Candi
         if resume is None:
             break
         candidate.end = resume
-        stop = _STOP.search(text, resume, limit)
+        stop = _next_stop(text, resume, limit)
     return candidate
 
 
@@ -212,7 +235,7 @@ def _apply(text: str, stop: re.Match[str], candidate: Candidate, limit: int) -> 
     if kind == "onthis":
         return stop.end()
     if kind == "on":
-        nxt = _STOP.search(text, stop.end(), limit)
+        nxt = _next_stop(text, stop.end(), limit)
         nxt_at = nxt.start() if nxt else limit
         if (
             nxt is not None

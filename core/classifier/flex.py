@@ -72,8 +72,11 @@ def flex(pattern: str) -> str:
             continue
         if ch == "[":
             j = _skip_class(pattern, i)
-            out.append(pattern[i:j])
-            i = j
+            k = _quantifier_end(pattern, j)
+            out.append(pattern[i:k])
+            if k == j and _word_goes_on(pattern, j) and not in_lookbehind:
+                out.append("\\n?")  # `authori[sz]ed`: a class inside a word
+            i = k
             continue
         if ch == "(":
             j = _skip_group_header(pattern, i)

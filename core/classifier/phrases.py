@@ -10,19 +10,20 @@ from __future__ import annotations
 from core.record import DenialKind, PolicyType
 
 # --- prefilter -----------------------------------------------------------------------------------
-# A paste that contains none of these (lower-cased) can hold no denial; most channel chatter stops
-# here. Each is short enough that a hard wrap is unlikely to split it.
+# A paste that contains none of these can hold no denial; most channel chatter stops here. They
+# are matched case-sensitively (lower-casing every message would cost more than the search) and
+# are chosen from inside words, so that AWS's own capitalisations all contain them.
 TRIGGERS: tuple[str, ...] = (
-    "authori",  # is not authorized / UnauthorizedOperation / AuthorizationError / authorization
-    "denied",  # AccessDenied, Access Denied, "... is denied."
-    "explicitdeny",  # decoded authorization messages
-    "forbidden",  # S3 403 Forbidden, Identity Center ForbiddenException
-    "no access",
-    "ciphertext refers",
-    "lake formation",
-    "pass role",
-    "assumed by root",
-    "access to the model",
+    "uthori",  # is not authorized / Not authorized / UnauthorizedOperation / AuthorizationError
+    "enied",  # AccessDenied, Access Denied, "... is denied."
+    "xplicitDeny",  # decoded authorization messages
+    "orbidden",  # S3 403 Forbidden, Identity Center ForbiddenException
+    "o access",  # No access
+    "iphertext refers",  # KMS
+    "ake Formation",
+    "ass role",  # Cross-account pass role is not allowed
+    "ssumed by root",
+    "ccess to the model",  # Bedrock
 )
 
 # Characters that invisible-character damage can insert inside a trigger word; removed before the
