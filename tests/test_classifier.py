@@ -65,7 +65,7 @@ def test_public_names_load_lazily_from_core() -> None:
     assert [type(d) for d in denials] == [core.Denial]
     assert _fields(denials[0]) == EXPECTED
     with pytest.raises(AttributeError):
-        _ = core.no_such_name  # type: ignore[attr-defined]
+        _ = core.no_such_name
 
 
 def test_contract_fields_are_present_in_json() -> None:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from core.classifier import find_denials
 from core.record import record_to_dict
 
-SENTENCES = [
+SENTENCES: list[tuple[str, dict[str, object]]] = [
     (
         "User: arn:aws:iam::123456789012:user/JohnDoe is not authorized to perform: "
         "codedeploy:ListDeployments on resource: arn:aws:codedeploy:us-east-1:123456789012:"
