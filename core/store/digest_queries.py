@@ -36,6 +36,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Row,
+    String,
     and_,
     case,
     distinct,
@@ -206,7 +207,14 @@ def _fingerprints(
 ) -> tuple[dict[str, int], list[Row[Any]]]:
     """Query 2: new/recurring totals over all fingerprints, and the top recurring ones."""
     status = _T.status
-    per_fp = (
+    earlier = IncidentRow.__table__.alias("earlier")
+    # Correlated on the group key, so evaluated once per fingerprint (an index probe), not per row.
+    first_ever = (
+        select(func.min(earlier.c.reported_at))
+        .where(earlier.c.team_id == team_id, earlier.c.fingerprint == _T.fingerprint)
+        .scalar_subquery()
+    )
+    flagged = (
         select(
             _T.fingerprint.label("fingerprint"),
             func.count().label("n"),
@@ -217,21 +225,12 @@ def _fingerprints(
             func.count(case((status == "open", 1))).label("n_open"),
             func.count(case((status == "resolved", 1))).label("n_resolved"),
             func.count(case((status == "ignored", 1))).label("n_ignored"),
+            first_ever.label("first_ever"),
         )
         .where(_T.team_id == team_id, _in_range(period.start, period.end))
         .group_by(_T.fingerprint)
         .cte("per_fp")
     )
-    earlier = IncidentRow.__table__.alias("earlier")
-    first_ever = (
-        select(func.min(earlier.c.reported_at))
-        .where(earlier.c.team_id == team_id, earlier.c.fingerprint == per_fp.c.fingerprint)
-        .scalar_subquery()
-    )
-    flagged = select(
-        per_fp,
-        first_ever.label("first_ever"),
-    ).cte("flagged")
     is_new = case((flagged.c.first_ever >= period.start, 1), else_=0)
     is_recurring = case((or_(flagged.c.first_ever < period.start, flagged.c.n >= 2), 1), else_=0)
     stmt = (
@@ -309,36 +308,7 @@ def _top_details(
     for fp, channel in conn.execute(channel_stmt):
         channels[fp].append(channel)
 
-    ranked_fixes = (
-        select(
-            _T.id,
-            _T.fingerprint,
-            _T.resolved_at,
-            _T.resolved_by,
-            _T.resolution_note,
-            func.row_number()
-            .over(
-                partition_by=_T.fingerprint,
-                order_by=(_T.resolved_at.desc().nulls_last(), _T.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(
-            _T.team_id == team_id,
-            _T.fingerprint.in_(fingerprints),
-            _T.status == "resolved",
-        )
-        .subquery()
-    )
-    fixes = {
-        row.fingerprint: Resolution(
-            incident_id=row.id,
-            resolved_at=row.resolved_at,
-            resolved_by=row.resolved_by,
-            note=row.resolution_note,
-        )
-        for row in conn.execute(select(ranked_fixes).where(ranked_fixes.c.rank == 1))
-    }
+    fixes = _last_resolutions(conn, team_id, fingerprints)
 
     out = []
     for r in rows:
@@ -369,6 +339,43 @@ def _top_details(
             )
         )
     return out
+
+
+def _last_resolutions(
+    conn: Connection, team_id: str, fingerprints: Sequence[str]
+) -> dict[str, Resolution]:
+    """The latest resolution (by `resolved_at`) of each fingerprint, any time in the workspace.
+
+    One `ORDER BY resolved_at DESC LIMIT 1` probe per fingerprint; the status is an inline
+    constant so that a partial index on resolved incidents can serve it (SQLite only uses a
+    partial index when the query repeats its condition literally).
+    """
+    resolved = literal_column("'resolved'", String)
+    latest_ids = [
+        select(_T.id)
+        .where(
+            _T.team_id == team_id,
+            _T.fingerprint == fp,
+            _T.status == resolved,
+            _T.resolved_at.is_not(None),
+        )
+        .order_by(_T.resolved_at.desc(), _T.id.desc())
+        .limit(1)
+        .scalar_subquery()
+        for fp in fingerprints
+    ]
+    stmt = select(_T.id, _T.fingerprint, _T.resolved_at, _T.resolved_by, _T.resolution_note).where(
+        _T.id.in_(latest_ids)
+    )
+    return {
+        row.fingerprint: Resolution(
+            incident_id=row.id,
+            resolved_at=row.resolved_at,
+            resolved_by=row.resolved_by,
+            note=row.resolution_note,
+        )
+        for row in conn.execute(stmt)
+    }
 
 
 def _breakdown(

@@ -33,6 +33,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -131,6 +132,28 @@ class IncidentRow(Base):
         Index(None, "team_id", "status", "reported_at"),
         # Retention purge and the all-workspace listing.
         Index(None, "reported_at"),
+        # The digest's period scans (migration 0003): every column the period aggregates read, so
+        # they are index-only scans. Its (team_id, reported_at) prefix also serves listings.
+        Index(
+            "ix_incidents_digest_period",
+            "team_id",
+            "reported_at",
+            "fingerprint",
+            "reporter_id",
+            "channel_id",
+            "status",
+            "policy_type",
+            "principal_account",
+        ),
+        # The digest's "last resolution" of a fingerprint: one probe instead of reading its history.
+        Index(
+            "ix_incidents_resolved_fingerprint",
+            "team_id",
+            "fingerprint",
+            "resolved_at",
+            postgresql_where=text("status = 'resolved'"),
+            sqlite_where=text("status = 'resolved'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
