@@ -284,14 +284,15 @@ def record_incidents(
         for index, denial in enumerate(denials)
     ]
     insert = pg_insert if store.dialect == "postgresql" else sqlite_insert
+    # One statement, parameters passed separately so that its compiled form is cached; SQLAlchemy's
+    # "insertmanyvalues" sends several denials as one multi-row INSERT.
     stmt = (
         insert(_T)
-        .values(rows)
         .on_conflict_do_nothing(index_elements=list(_MESSAGE_KEY))
         .returning(_T.c.id)
     )
     with store.write() as conn:
-        created = frozenset(conn.execute(stmt).scalars())
+        created = frozenset(conn.execute(stmt, rows).scalars())
         stored = conn.execute(
             select(_T)
             .where(
