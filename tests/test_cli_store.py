@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import importlib.util
 import json
@@ -235,3 +236,33 @@ def test_unreachable_database_is_a_clear_error(
     assert status == 1 and "cannot use the database" in err and "hunter2" not in err
     status, _, err = run(capsys, "db", "upgrade")
     assert status == 1 and "cannot upgrade" in err and "hunter2" not in err
+
+
+def test_table_fits_the_terminal() -> None:
+    from bot.cli.incidents import format_table
+    from core.store import Incident
+
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    incident = Incident(
+        **{name: None for name in Incident.__slots__},  # type: ignore[arg-type]
+    )
+    incident = dataclasses.replace(
+        incident,
+        id=7,
+        team_id="T1",
+        reported_at=now,
+        status="open",
+        kind="not_authorized",
+        action="s3:PutObject",
+        principal_kind="assumed_role",
+        principal_name="deploy",
+        policy_type="scp",
+        deny_kind="explicit",
+        principal_account="111122223333",
+        resource="arn:aws:s3:::artifacts/" + "k" * 200,
+    )
+    wide = format_table([incident])
+    assert "role/deploy" in wide and "k" * 200 in wide
+    narrow = format_table([incident], width=120)
+    assert max(len(line) for line in narrow.splitlines()) <= 120
+    assert narrow.splitlines()[1].endswith("…")

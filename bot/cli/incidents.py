@@ -299,12 +299,13 @@ def format_table(incidents: Sequence[Incident], *, width: int | None = None) -> 
     rows = [_HEADERS, *(_row(i) for i in incidents)]
     widths = [max(len(r[c]) for r in rows) for c in range(len(_HEADERS))]
     if width is not None:
-        # Shrink RESOURCE, then PRINCIPAL, then ACTION, down to a floor, until the line fits.
-        for column, floor in ((8, 12), (6, 12), (7, 14)):
+        # Shrink RESOURCE, then PRINCIPAL, then ACTION, down to a floor, until the line fits
+        # (a terminal narrower than the floors wraps).
+        for column, floor in ((8, 16), (6, 12), (7, 12)):
             excess = sum(widths) + 2 * (len(widths) - 1) - width
             if excess <= 0:
                 break
-            widths[column] = max(floor, widths[column] - excess)
+            widths[column] = max(min(floor, widths[column]), widths[column] - excess)
     lines = [
         "  ".join(_clip(cell, widths[c]).ljust(widths[c]) for c, cell in enumerate(row)).rstrip()
         for row in rows
