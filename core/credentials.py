@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 # (kind, gate, pattern): the pattern runs only when the lower-cased gate is in the text.
 # Patterns are literal words joined by `\s*` so hard wraps do not hide them.
@@ -63,9 +64,11 @@ CREDENTIAL_PATTERNS: tuple[tuple[str, str, str], ...] = (
     ("login-failed", "incorrect", r"Incorrect\s*username\s*or\s*password"),
 )
 
-_COMPILED = tuple(
-    (kind, gate, re.compile(pattern, re.IGNORECASE)) for kind, gate, pattern in CREDENTIAL_PATTERNS
-)
+
+@cache
+def _pattern(row: int) -> re.Pattern[str]:
+    """Row `row`'s regex, compiled on first use."""
+    return re.compile(CREDENTIAL_PATTERNS[row][2], re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +87,10 @@ def credential_problem(
     stop = len(text) if end is None else min(end, len(text))
     lowered = text[start:stop].lower().replace("\n", "")
     best: CredentialProblem | None = None
-    for kind, gate, pattern in _COMPILED:
+    for row, (kind, gate, _) in enumerate(CREDENTIAL_PATTERNS):
         if gate not in lowered:
             continue
-        m = pattern.search(text, start, stop)
+        m = _pattern(row).search(text, start, stop)
         if m and (best is None or m.start() < best.start):
             best = CredentialProblem(kind=kind, start=m.start(), end=m.end())
     return best

@@ -15,7 +15,6 @@ Input longer than `MAX_INPUT_CHARS` is cut there and every denial carries `input
 
 from __future__ import annotations
 
-import logging
 import re
 from typing import TYPE_CHECKING
 
@@ -34,7 +33,6 @@ __all__ = ["MAX_INPUT_CHARS", "classify", "find_denials", "might_contain_denial"
 # cut (and every denial says so) rather than rejected.
 MAX_INPUT_CHARS = 100_000
 
-_log = logging.getLogger(__name__)
 _LINE_JOIN = re.compile(r"(?:\r\n|\r|\n)(?:[ \t]|" + LINE_DECORATIONS + r")*")
 
 
@@ -77,7 +75,11 @@ def find_denials(text: str) -> list[DenialRecord]:
     try:
         return _find(text)
     except Exception:  # a bug must not take the bot down; it is logged and the paste skipped
-        _log.exception("classifier failed on a paste of %d characters", len(text))
+        import logging  # only on this path: a one-shot explain should not pay for it
+
+        logging.getLogger(__name__).exception(
+            "classifier failed on a paste of %d characters", len(text)
+        )
         return []
 
 

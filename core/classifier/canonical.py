@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from core.classifier.candidate import MAX_CANDIDATES, Candidate
 from core.classifier.flex import flex
+from core.classifier.lazy import LazyPattern
 from core.classifier.phrases import (
     NOT_AUTHORIZED,
     POLICY_TYPE_PHRASES,
@@ -27,7 +28,7 @@ TAIL_WINDOW = 4000  # how far after the anchor the sentence may run
 
 _I = re.IGNORECASE
 _POLICY = "|".join(f"(?:{p})" for p, _ in POLICY_TYPE_PHRASES)
-_POLICY_RES = tuple((re.compile(flex(p), _I), t) for p, t in POLICY_TYPE_PHRASES)
+_POLICY_RES = tuple((LazyPattern(flex(p), _I), t) for p, t in POLICY_TYPE_PHRASES)
 
 
 def literal_first(rows: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
@@ -56,26 +57,28 @@ _USER_WORD = re.compile(r"\bUser\s*$", _I)
 _LEAD = re.compile(r"\s*:?\s*")
 
 # What can follow the action or the resource (see `STOP_PHRASES`).
-_STOP = literal_first(tuple((k, p.replace("{POLICY}", _POLICY)) for k, p in STOP_PHRASES))
+_STOP = literal_first(STOP_PHRASES)
 
 _ACTION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\s*:\s*[A-Za-z0-9_*.-]{1,200}")
-_IMPLICIT_TAIL = re.compile(
+_IMPLICIT_TAIL = LazyPattern(
     flex(r"\s*(?:the\s*)?")
     + r"(?P<action>[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\s*:\s*[A-Za-z0-9_*.\n-]{1,200}?)?"
     + flex(r"\s*action\b"),
     _I,
 )
-_IN_POLICY = re.compile(flex(rf"\s*in\s*(?:an?|the)?\s*(?P<pt>{_POLICY})"), _I)
-_POLICY_ARN = re.compile(
+_POLICY_ALLOWS = LazyPattern(flex(rf"\s*(?P<pt>{_POLICY})\s*allows?"), _I)
+_THROUGH_POLICY = LazyPattern(flex(rf"\s*(?:an?|the)?\s*(?P<pt>{_POLICY})"), _I)
+_IN_POLICY = LazyPattern(flex(rf"\s*in\s*(?:an?|the)?\s*(?P<pt>{_POLICY})"), _I)
+_POLICY_ARN = LazyPattern(
     flex(r"(?:\s*:\s*|\s*,?\s*with\s*(?:the\s*)?policy\s*ARN\s*:?\s*|\s*\(\s*policy\s*ARN\s*:?\s*)")
     + r"(?P<arn>arn:[A-Za-z0-9-]{1,20}:[A-Za-z0-9-]{1,40}:[^\s\"'<>,;()]{1,900})",
     _I,
 )
-_AUTHZ_LINK = re.compile(
+_AUTHZ_LINK = LazyPattern(
     r"https?://[^\s\"'<>]{1,300}?#/authorization-details/(?P<id>[A-Za-z0-9_-]{1,128})"
 )
-_AUTHZ_ID = re.compile(flex(r"authorization\s*id\s*:?\s*") + r"(?P<id>[A-Za-z0-9_-]{4,128})", _I)
-ENCODED = re.compile(
+_AUTHZ_ID = LazyPattern(flex(r"authorization\s*id\s*:?\s*") + r"(?P<id>[A-Za-z0-9_-]{4,128})", _I)
+ENCODED = LazyPattern(
     flex(r"Encoded\s*authorization\s*failure\s*message\s*:?\s*")
     + r"(?P<blob>[A-Za-z0-9_+/=-]{1,20000}(?:\n[A-Za-z0-9_+/=-]{1,20000}(?=\n|$))*)"
     r"(?P<trunc>\s*(?:\.\.\.|…|\[truncated\]|\(truncated\)))?",
@@ -163,7 +166,9 @@ def _any(_token: str) -> bool:
     return True
 
 
-def last_match(pattern: re.Pattern[str], text: str, start: int, end: int) -> re.Match[str] | None:
+def last_match(
+    pattern: re.Pattern[str] | LazyPattern, text: str, start: int, end: int
+) -> re.Match[str] | None:
     """The last non-overlapping match of `pattern` in text[start:end]."""
     found = None
     for found in pattern.finditer(text, start, end):  # noqa: B007 - keep the last one
@@ -262,9 +267,12 @@ def _apply(text: str, stop: re.Match[str], candidate: Candidate, limit: int) -> 
             pos = _read_policy_arn(text, pos, limit, candidate)
         return pos
     if kind == "implicit":
+        named_policy = _POLICY_ALLOWS.match(text, stop.end(), limit)
+        if named_policy is None:
+            return stop.end()  # "because no ..." without a policy type: read on
         candidate.deny_kind = DenyKind.IMPLICIT
-        candidate.policy_type = _policy_type(stop.group("ipt"))
-        pos = stop.end()
+        candidate.policy_type = _policy_type(named_policy.group("pt"))
+        pos = named_policy.end()
         tail = _IMPLICIT_TAIL.match(text, pos, min(limit, pos + 400))
         if tail:
             named = tail.group("action")
@@ -280,8 +288,11 @@ def _apply(text: str, stop: re.Match[str], candidate: Candidate, limit: int) -> 
         end = text.find(".", stop.end(), min(limit, stop.end() + 300))
         return end + 1 if end > 0 else stop.end()
     if kind == "trans":
-        candidate.transitive_through = _policy_type(stop.group("tpt"))
-        return _read_policy_arn(text, stop.end(), limit, candidate)
+        named_policy = _THROUGH_POLICY.match(text, stop.end(), limit)
+        if named_policy is None:
+            return stop.end()
+        candidate.transitive_through = _policy_type(named_policy.group("pt"))
+        return _read_policy_arn(text, named_policy.end(), limit, candidate)
     if kind == "encoded":
         encoded = ENCODED.match(text, stop.start(), min(len(text), stop.start() + 60000))
         candidate.kind = DenialKind.ENCODED_AUTHORIZATION
@@ -309,7 +320,7 @@ def _read_policy_arn(text: str, pos: int, limit: int, candidate: Candidate) -> i
 
 
 # What may follow a full stop and still belong to the same denial.
-_CONTINUATION = re.compile(
+_CONTINUATION = LazyPattern(
     r"[^\n]{0,200}?(?:#/authorization-details/|"
     + flex(r"authorization\s*id|Encoded\s*authorization\s*failure\s*message)"),
     _I,

@@ -11,24 +11,25 @@ from bisect import bisect_right
 
 from core.classifier import canonical
 from core.classifier.candidate import MAX_CANDIDATES, Candidate
+from core.classifier.lazy import LazyPattern
 from core.classifier.phrases import DENIAL_ERROR_CODES, EVENT_SOURCE_PREFIXES
 from core.record import DenialKind
 
-_ERROR_CODE = re.compile(r"\"errorCode\"\s*:\s*\"(?P<v>[^\"]{1,80})\"")
-_EVENT_START = re.compile(r"\"eventVersion\"\s*:")
+_ERROR_CODE = LazyPattern(r"\"errorCode\"\s*:\s*\"(?P<v>[^\"]{1,80})\"")
+_EVENT_START = LazyPattern(r"\"eventVersion\"\s*:")
 _FIELDS = {
     name: re.compile(rf"\"{name}\"\s*:\s*\"(?P<v>[^\"]{{0,4000}})\"")
     for name in ("eventSource", "eventName", "awsRegion", "requestID", "recipientAccountId")
 }
 # errorMessage may quote resources; once unescaped, its end is the quote before `,` or `}`.
 _FIELDS["errorMessage"] = re.compile(r"\"errorMessage\"\s*:\s*\"(?P<v>[^\n]{0,4000}?)\"\s*[,}\n]")
-_USER_ARN = re.compile(
+_USER_ARN = LazyPattern(
     r"\"userIdentity\"\s*:\s*\{[^{}]{0,3000}?\"arn\"\s*:\s*\"(?P<v>[^\"]{1,2048})\""
 )
-_INVOKED_BY = re.compile(
+_INVOKED_BY = LazyPattern(
     r"\"userIdentity\"\s*:\s*\{[^{}]{0,3000}?\"invokedBy\"\s*:\s*\"(?P<v>[^\"]{1,200})\""
 )
-_RESOURCE_ARN = re.compile(
+_RESOURCE_ARN = LazyPattern(
     r"\"resources\"\s*:\s*\[\s*\{[^{}]{0,2000}?\"ARN\"\s*:\s*\"(?P<v>[^\"]{1,2048})\""
 )
 

@@ -12,17 +12,18 @@ import re
 
 from core.classifier.candidate import MAX_CANDIDATES, Candidate
 from core.classifier.canonical import ENCODED, TRUNCATED_BLOB, last_match
+from core.classifier.lazy import LazyPattern
 from core.record import DenialKind, DenyKind
 
-_EXPLICIT_DENY = re.compile(r"\"explicitDeny\"\s*:\s*(?P<value>true|false)", re.IGNORECASE)
-_ALLOWED = re.compile(r"\"allowed\"\s*:\s*(?P<value>true|false)", re.IGNORECASE)
-_CONTEXT = re.compile(r"\"context\"\s*:\s*\{")
-_PRINCIPAL_ARN = re.compile(
+_EXPLICIT_DENY = LazyPattern(r"\"explicitDeny\"\s*:\s*(?P<value>true|false)", re.IGNORECASE)
+_ALLOWED = LazyPattern(r"\"allowed\"\s*:\s*(?P<value>true|false)", re.IGNORECASE)
+_CONTEXT = LazyPattern(r"\"context\"\s*:\s*\{")
+_PRINCIPAL_ARN = LazyPattern(
     r"\"principal\"\s*:\s*\{[^{}]{0,2000}?\"arn\"\s*:\s*\"(?P<v>[^\"]{1,2048})\""
 )
-_ACTION = re.compile(r"\"action\"\s*:\s*\"(?P<v>[^\"]{1,256})\"")
-_RESOURCE = re.compile(r"\"resource\"\s*:\s*\"(?P<v>[^\"]{1,2048})\"")
-_REGION = re.compile(
+_ACTION = LazyPattern(r"\"action\"\s*:\s*\"(?P<v>[^\"]{1,256})\"")
+_RESOURCE = LazyPattern(r"\"resource\"\s*:\s*\"(?P<v>[^\"]{1,2048})\"")
+_REGION = LazyPattern(
     r"\"aws:RequestedRegion\"[^{}]{0,200}?\"value\"\s*:\s*\"(?P<v>[a-z0-9-]{1,30})\""
 )
 _WINDOW = 30000

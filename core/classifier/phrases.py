@@ -140,17 +140,17 @@ PRINCIPAL_LABELS: tuple[str, ...] = (
 # What can follow the action or the resource in the canonical sentence, read top to bottom:
 # (kind, regex). Each regex starts with a literal character. Kinds: `onthis`/`on` a resource,
 # `explicit`/`implicit`/`kms`/`because` the reason, `trans` a transitive policy, `encoded` an EC2
-# blob, `authz` the authorization-details preview, `end` the end of the sentence. `{POLICY}`
-# stands for any policy type phrase.
+# blob, `authz` the authorization-details preview, `end` the end of the sentence. The policy type
+# after `because no` and `transitively through` is read by a second, anchored match.
 STOP_PHRASES: tuple[tuple[str, str], ...] = (
     ("onthis", r"on\s*this\s*resource"),
     ("on", r"on\s*(?:the\s*)?resources?\s*:"),
     ("on", r"on\s*(?:the\s*)?resources?(?=\s*(?:arn:|\"))"),
     ("explicit", r"with\s*(?:an?|the)\s*explicit\s*deny"),
     ("kms", r"because\s*the\s*resource\s*does\s*not\s*exist\s*in\s*this\s*[Rr]egion"),
-    ("implicit", r"because\s*no\s*(?P<ipt>{POLICY})\s*allows?"),
+    ("implicit", r"because\s*no\s"),
     ("because", r"because\b"),
-    ("trans", r"transitively\s*through\s*(?:an?|the)?\s*(?P<tpt>{POLICY})"),
+    ("trans", r"transitively\s*through\s"),
     ("encoded", r"Encoded\s*authorization\s*failure\s*message"),
     ("authz", r"Go\s*to\s*https?://\S{0,300}?#/authorization-details/"),
     ("authz", r"https?://\S{0,300}?#/authorization-details/"),

@@ -6,15 +6,19 @@ Driven by `SERVICE_MESSAGES` in `core.classifier.phrases`: one regex and one `De
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from core.classifier.candidate import MAX_CANDIDATES, Candidate
 from core.classifier.flex import flex
 from core.classifier.phrases import SERVICE_MESSAGES
 
-_ROWS = tuple(
-    (kind, gate, re.compile(flex(pattern), re.IGNORECASE), action)
-    for kind, gate, pattern, action in SERVICE_MESSAGES
-)
+
+@cache
+def _pattern(row: int) -> re.Pattern[str]:
+    """Row `row`'s regex, compiled on first use (a one-shot process compiles only what it needs)."""
+    return re.compile(flex(SERVICE_MESSAGES[row][2]), re.IGNORECASE)
+
+
 _SQS_URL = re.compile(
     r"https?://sqs\.(?P<region>[a-z0-9-]{1,30})\.amazonaws\.com(?:\.cn)?/(?P<account>\d{12})/"
 )
@@ -24,10 +28,10 @@ def find_service_messages(text: str) -> list[Candidate]:
     """Every service-specific refusal in normalised text."""
     found: list[Candidate] = []
     joined = text.replace("\n", "")  # a gate split by a hard wrap still counts
-    for kind, gate, pattern, implied_action in _ROWS:
+    for row, (kind, gate, _, implied_action) in enumerate(SERVICE_MESSAGES):
         if gate not in joined:
             continue
-        for m in pattern.finditer(text):
+        for m in _pattern(row).finditer(text):
             if len(found) >= MAX_CANDIDATES:
                 break
             groups = m.groupdict()

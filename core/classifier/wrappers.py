@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from core.classifier.phrases import DENIAL_ERROR_CODES
 
@@ -127,7 +128,12 @@ WRAPPER_FORMS: tuple[WrapperForm, ...] = (
         bare=True,
     ),
 )
-_COMPILED = tuple((form, re.compile(form.pattern, re.MULTILINE)) for form in WRAPPER_FORMS)
+
+
+@cache
+def _pattern(index: int) -> re.Pattern[str]:
+    """Form `index`'s regex, compiled on first use."""
+    return re.compile(WRAPPER_FORMS[index].pattern, re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,10 +170,10 @@ def _code(value: str) -> str:
 def scan(text: str) -> list[Annotation]:
     """Every wrapper annotation in normalised text, in order, overlaps removed."""
     raw: list[Annotation] = []
-    for form, pattern in _COMPILED:
+    for index, form in enumerate(WRAPPER_FORMS):
         if not any(gate in text for gate in form.gates):
             continue
-        for m in pattern.finditer(text):
+        for m in _pattern(index).finditer(text):
             if form.whole_word and m.start() and _joined(text[m.start() - 1]):
                 continue
             groups = m.groupdict()
