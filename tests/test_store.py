@@ -170,7 +170,7 @@ def test_same_message_twice_is_one_incident_per_denial(store: Store) -> None:
     assert len(first.created_ids) == 3 and again.created_ids == frozenset()
     assert not again.is_new and again.created == ()
     assert again.incidents[0].reporter_id is None  # the first recording wins
-    assert len(list_incidents(store)) == 3
+    assert len(list_incidents(store, team_id=ANY_TEAM)) == 3
     # The same ts in another channel or workspace is another message.
     other = record_incidents(store, **{**kw, "channel_id": "C2"})
     assert len(other.created_ids) == 3
@@ -226,19 +226,25 @@ def test_list_filters_newest_first(store: Store) -> None:
         at=NOW,
         team="T2",
     )
-    assert [i.id for i in list_incidents(store)] == c + b + a
+    assert [i.id for i in list_incidents(store, team_id=ANY_TEAM)] == c + b + a
     assert [i.id for i in list_incidents(store, team_id="T1")] == b + a
-    assert [i.id for i in list_incidents(store, limit=1)] == c
-    assert [i.id for i in list_incidents(store, policy_type="identity_based")] == b
-    assert [i.id for i in list_incidents(store, account="444455556666")] == c
-    assert [i.id for i in list_incidents(store, account="777788889999")] == c
-    assert [i.id for i in list_incidents(store, since=NOW - timedelta(days=1))] == c + b
+    assert [i.id for i in list_incidents(store, team_id=ANY_TEAM, limit=1)] == c
+    assert [
+        i.id for i in list_incidents(store, team_id=ANY_TEAM, policy_type="identity_based")
+    ] == b
+    assert [i.id for i in list_incidents(store, team_id=ANY_TEAM, account="444455556666")] == c
+    assert [i.id for i in list_incidents(store, team_id=ANY_TEAM, account="777788889999")] == c
+    assert [
+        i.id for i in list_incidents(store, team_id=ANY_TEAM, since=NOW - timedelta(days=1))
+    ] == c + b
     resolve_incident(store, a[0], team_id="T1", by="U9", note="fixed")
-    assert [i.id for i in list_incidents(store, status="resolved")] == a
+    assert [i.id for i in list_incidents(store, team_id=ANY_TEAM, status="resolved")] == a
     assert [i.id for i in list_incidents(store, status="open", team_id="T1")] == b
+    assert [i.id for i in list_incidents(store, team_id="T2", reporter_id="U1")] == c
+    assert list_incidents(store, team_id="T1", channel_id="C2") == []
     assert list_team_ids(store) == ["T1", "T2"]
     with pytest.raises(ValueError, match="unknown status"):
-        list_incidents(store, status="closed")  # type: ignore[arg-type]
+        list_incidents(store, team_id=ANY_TEAM, status="closed")  # type: ignore[arg-type]
 
 
 def test_team_scoping(store: Store) -> None:
@@ -329,7 +335,7 @@ def test_purge(store: Store) -> None:
     (new,) = record(store, "2", [denial()], at=NOW - timedelta(days=89))
     add_feedback(store, old, team_id="T1", user_id="U1", verdict="wrong")
     assert purge_incidents(store, older_than_days=90, now=NOW) == 1
-    assert [i.id for i in list_incidents(store)] == [new]
+    assert [i.id for i in list_incidents(store, team_id=ANY_TEAM)] == [new]
     assert list_feedback(store, old, team_id=ANY_TEAM) == []  # cascaded
     assert purge_incidents(store, older_than_days=90, now=NOW) == 0
     with pytest.raises(ValueError):

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from core.record import DenialRecord, PolicyType
-from core.store import Store, claim_digest, claim_reply, list_incidents, record_incidents
+from core.store import ANY_TEAM, Store, claim_digest, claim_reply, list_incidents, record_incidents
 
 pytestmark = pytest.mark.db
 
@@ -63,7 +63,7 @@ def _record_all(url: str, wait: Any) -> list[tuple[str, list[int], list[int]]]:
 def _check(url: str, results: list[list[tuple[str, list[int], list[int]]]]) -> None:
     store = Store.open(url)
     try:
-        stored = list_incidents(store, limit=None)
+        stored = list_incidents(store, team_id=ANY_TEAM, limit=None)
     finally:
         store.close()
     assert len(stored) == MESSAGES * len(DENIALS)

@@ -134,12 +134,12 @@ def _with_store(action: Callable[[Store], int], *, prog: str = "iamdeny incident
 
 def run_list(args: argparse.Namespace) -> int:
     """List incidents matching the filters."""
-    from core.store import list_incidents
+    from core.store import ANY_TEAM, list_incidents
 
     def action(store: Store) -> int:
         incidents = list_incidents(
             store,
-            team_id=args.team,
+            team_id=args.team if args.team is not None else ANY_TEAM,
             status=args.status,
             account=args.account,
             policy_type=args.policy_type,

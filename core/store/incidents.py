@@ -286,11 +286,7 @@ def record_incidents(
     insert = pg_insert if store.dialect == "postgresql" else sqlite_insert
     # One statement, parameters passed separately so that its compiled form is cached; SQLAlchemy's
     # "insertmanyvalues" sends several denials as one multi-row INSERT.
-    stmt = (
-        insert(_T)
-        .on_conflict_do_nothing(index_elements=list(_MESSAGE_KEY))
-        .returning(_T.c.id)
-    )
+    stmt = insert(_T).on_conflict_do_nothing(index_elements=list(_MESSAGE_KEY)).returning(_T.c.id)
     with store.write() as conn:
         created = frozenset(conn.execute(stmt, rows).scalars())
         stored = conn.execute(
@@ -313,20 +309,23 @@ def record_incidents(
 def list_incidents(
     store: Store,
     *,
-    team_id: str | None = None,
+    team_id: TeamScope,
     status: IncidentStatus | None = None,
     account: str | None = None,
     policy_type: str | None = None,
     since: datetime | None = None,
     fingerprint: str | None = None,
+    channel_id: str | None = None,
+    reporter_id: str | None = None,
     limit: int | None = 50,
 ) -> list[Incident]:
-    """Incidents newest first. `team_id=None` lists every workspace (operators' tools only).
+    """A workspace's incidents, newest first (`team_id=ANY_TEAM`: every workspace, for operators'
+    tools only — the workspace is never optional, so a caller cannot forget it).
 
     `account` matches the principal's or the resource's account; `since` is inclusive.
     """
     conditions: list[ColumnElement[bool]] = []
-    if team_id is not None:
+    if team_id is not ANY_TEAM:
         conditions.append(_T.c.team_id == team_id)
     if status is not None:
         conditions.append(_T.c.status == _check_status(status))
@@ -338,6 +337,10 @@ def list_incidents(
         conditions.append(_T.c.reported_at >= since)
     if fingerprint is not None:
         conditions.append(_T.c.fingerprint == fingerprint)
+    if channel_id is not None:
+        conditions.append(_T.c.channel_id == channel_id)
+    if reporter_id is not None:
+        conditions.append(_T.c.reporter_id == reporter_id)
     stmt = select(_T).where(and_(True, *conditions))
     stmt = stmt.order_by(_T.c.reported_at.desc(), _T.c.id.desc())
     if limit is not None:
