@@ -178,3 +178,17 @@ def test_principal_account() -> None:
 def test_never_raises(principal: str, action: str, resource: str) -> None:
     record = DenialRecord(principal_arn=principal, action=action, resource=resource)
     assert len(fingerprint(record)) == 32
+
+
+_NAMES = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789+=,.@-_", min_size=1, max_size=64)
+
+
+@given(_NAMES, _NAMES, st.randoms(use_true_random=False))
+def test_sessions_and_action_case_never_matter(one: str, two: str, rnd: object) -> None:
+    import random
+
+    assert isinstance(rnd, random.Random)
+    action = "".join(c.upper() if rnd.random() < 0.5 else c.lower() for c in "sns:Publish")
+    a = with_(principal_arn=f"arn:aws:sts::111122223333:assumed-role/deploy/{one}")
+    b = with_(principal_arn=f"arn:aws:sts::111122223333:assumed-role/deploy/{two}", action=action)
+    assert fingerprint(a) == fingerprint(b) == fingerprint(BASE)
