@@ -48,7 +48,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Compute and print the digests; returns the exit status."""
     # Heavy imports live in the handler (see bot.cli): `iamdeny --help` stays fast.
-    from core.digest import (  # noqa: PLC0415
+    from core.digest import (
         DigestReport,
         PeriodError,
         iso_week,
@@ -69,9 +69,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"iamdeny digest: {exc}", file=sys.stderr)
         return 2
 
-    from core.store.digest_queries import compute_digest, digest_teams  # noqa: PLC0415
-    from core.store.engine import Store  # noqa: PLC0415
-    from core.store.schema import SchemaNotReadyError, ensure_schema  # noqa: PLC0415
+    from core.store.digest_queries import compute_digest, digest_teams
+    from core.store.engine import Store
+    from core.store.schema import SchemaNotReadyError, ensure_schema
 
     store = Store.open()
     try:
