@@ -4,11 +4,14 @@ Run from the repository root: `python bench/bench_redact.py`. Prints
 
 - throughput (MB/s) on a realistic mix: AWS errors, chatter, and pastes holding secrets;
 - throughput (MB/s) on chatter that holds no secret;
-- per-rule and overall worst time over adversarial 40,000-character inputs (goal: <= 20 ms).
+- the worst time over adversarial 40,000-character inputs (goal: <= 20 ms), wall clock and CPU
+  time (CPU time is what the code costs; wall clock also counts other processes on a busy box).
+  `-v` lists every input.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -18,6 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.redaction import redact
 from core.redaction.rules import rules
+
+Clock = Callable[[], float]
 
 SLACK_LIMIT = 40_000
 GOAL_MS = 20.0
@@ -132,12 +137,13 @@ def _adversarial_inputs() -> list[tuple[str, str]]:
     return inputs
 
 
-def _best_of(repeats: int, work: Callable[[], object]) -> float:
+def _best_of(repeats: int, work: Callable[[], object], clock: Clock = time.perf_counter) -> float:
+    """The fastest of `repeats` runs, in seconds: the figure least disturbed by other processes."""
     best = float("inf")
     for _ in range(repeats):
-        started = time.perf_counter()
+        started = clock()
         work()
-        best = min(best, time.perf_counter() - started)
+        best = min(best, clock() - started)
     return best
 
 
@@ -158,25 +164,32 @@ def main() -> int:
     started = time.perf_counter()
     rules()
     print(f"rules: {len(rules())}, compiled in {(time.perf_counter() - started) * 1000:.1f} ms")
+    print(
+        f"load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs (figures are best-of-N)"
+    )
     print(f"realistic mix ({len(REALISTIC)} pastes): {_throughput(REALISTIC):.1f} MB/s")
     print(f"chatter without secrets: {_throughput(CHATTER):.1f} MB/s")
+    per_message = _best_of(5, lambda: [redact(text) for text in CHATTER]) / len(CHATTER)
+    print(f"one chatter message: {per_message * 1e6:.1f} us")
     big = "\n".join(REALISTIC * 40)
     print(
         f"one {len(big) // 1000} kB paste: "
         f"{len(big) / _best_of(3, lambda: redact(big)) / 1e6:.1f} MB/s"
     )
 
-    worst_name, worst = "", 0.0
+    timings: list[tuple[float, float, str]] = []
     for name, text in _adversarial_inputs():
-        elapsed = _best_of(3, lambda text=text: redact(text)) * 1000  # type: ignore[misc]
-        if elapsed > worst:
-            worst_name, worst = name, elapsed
-        if "-v" in sys.argv:
-            print(f"  {elapsed:7.2f} ms  {name}")
+        wall = _best_of(5, lambda text=text: redact(text)) * 1000  # type: ignore[misc]
+        cpu = _best_of(5, lambda text=text: redact(text), time.process_time) * 1000  # type: ignore[misc]
+        timings.append((wall, cpu, name))
+    timings.sort(reverse=True)
+    for wall, cpu, name in timings if "-v" in sys.argv else timings[:3]:
+        print(f"  {wall:7.2f} ms wall {cpu:7.2f} ms cpu  {name}")
+    worst, worst_cpu, worst_name = timings[0]
     verdict = "ok" if worst <= GOAL_MS else "OVER GOAL"
     print(
-        f"worst adversarial {SLACK_LIMIT:,}-char input: {worst:.2f} ms ({worst_name}) "
-        f"[goal <= {GOAL_MS:.0f} ms: {verdict}]"
+        f"worst adversarial {SLACK_LIMIT:,}-char input ({len(timings)} inputs): {worst:.2f} ms "
+        f"({worst_name}; {worst_cpu:.2f} ms CPU) [goal <= {GOAL_MS:.0f} ms: {verdict}]"
     )
     return 0 if worst <= GOAL_MS else 1
 

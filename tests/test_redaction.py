@@ -480,6 +480,10 @@ HARMLESS = [
     '"iam:CreateAccessKey","secretsmanager:GetSecretValue","ssm:GetParameter"],"Resource":'
     '"arn:aws:ssm:us-east-1:123456789012:parameter/app/api_key","Condition":{"StringEquals":'
     '{"aws:PrincipalTag/team":"platform"}}}]}',
+    "psql --no-password postgres://db.internal/app\n  + secret_key = (sensitive value)",
+    "valueFrom:\n  secretKeyRef:\n    name: aws\n    key: secret_access_key",
+    "aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}\n"
+    "aws-secret-access-key: ${{ secrets.AWS_SECRET_ACCESS_KEY }}",
     "mysql> SELECT user FROM mysql.user;\ndocker run -p 8080:80 -u 1000:1000 nginx\nmkdir -p "
     "/tmp/x && cp -pr a b",
     "ssh -i ~/.ssh/id_ed25519 ec2-user@ec2-203-0-113-7.compute-1.amazonaws.com -p 22",
@@ -730,6 +734,10 @@ def test_loader_reports_bad_tables() -> None:
         load_rules('[[rule]]\nkind = "x"\ndescription = "d"\npattern = "{nope}(?P<secret>a)"\n')
     with pytest.raises(ValueError, match="no group"):
         load_rules('[[rule]]\nkind = "x"\ndescription = "d"\npattern = "a"\n')
+    with pytest.raises(ValueError, match="needle"):
+        load_rules(
+            '[[rule]]\nkind = "x"\ndescription = "d"\nneedles = ["a]"]\npattern = "(?P<secret>a)"\n'
+        )
     with pytest.raises(ValueError, match="rule 1"):
         load_rules('[[rule]]\nkind = "x"\ndescription = "d"\npattern = "(?P<secret>"\n')
     table = load_rules(

@@ -77,12 +77,16 @@ def marker(kind: str) -> str:
 
 def redact(text: str) -> Redaction:
     """Replace every secret in `text` by a marker naming its kind. Never raises on a `str`."""
-    spans = _scan(text)
+    present = _present_needles(text)
+    spans = _scan(text, present)
     if not spans:
         return Redaction(text)
     redacted = _apply(text, spans)
     for _ in range(_MAX_EXTRA_PASSES):
-        again = _scan(redacted)
+        # The redacted text holds no needle the original did not, except inside markers (no
+        # needle contains `[` or `]`, so none can straddle a marker's edge).
+        present |= {needle for start, end, kind in spans for needle in _marker_needles(kind)}
+        again = _scan(redacted, present)
         if not again:
             break
         merged = _merge(spans, [_to_original(span, spans) for span in again])
@@ -105,9 +109,16 @@ def _present_needles(text: str) -> set[str]:
     return {needle for needle in _needles()[0] if needle in lowered}
 
 
-def _scan(text: str) -> list[_Span]:
-    """Every rule's candidates, resolved into sorted, non-overlapping spans."""
-    present = _present_needles(text)
+@cache
+def _marker_needles(kind: str) -> frozenset[str]:
+    return frozenset(_present_needles(marker(kind)))
+
+
+def _scan(text: str, present: set[str]) -> list[_Span]:
+    """Every rule's candidates, resolved into sorted, non-overlapping spans.
+
+    `present`: the needles that occur in `text` (or a superset); rules with none of theirs skip.
+    """
     if not present and _needles()[1]:
         return []  # the common case: chatter with nothing any rule looks for
     candidates: list[tuple[int, int, int, str]] = []

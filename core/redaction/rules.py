@@ -96,6 +96,10 @@ def load_rules(source: str) -> tuple[Rule, ...]:
         if group not in regex.groupindex:
             raise ValueError(f"{where}: the pattern has no group {group!r}")
         needles = tuple(str(needle).lower() for needle in row.get("needles", ()))
+        if any(not needle or "[" in needle or "]" in needle for needle in needles):
+            # A marker is `[redacted:kind]`: a needle without brackets can never straddle one,
+            # which lets the re-scan reuse the first scan's needles.
+            raise ValueError(f"{where}: a needle must be non-empty and hold no `[` or `]`")
         require = re.compile(str(row["require"]), re.ASCII) if "require" in row else None
         rules.append(
             Rule(str(row["kind"]), str(row["description"]), regex, group, needles, require)
