@@ -1,0 +1,151 @@
+"""Slack's limits hold for any input: many denials, long fields, hostile characters."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.render import SlackMessage, denial_index, render_reply, violations
+from bot.render.escape import code_block, code_safe, escape_mrkdwn, inline_code
+from bot.render.limits import FALLBACK_TARGET, MESSAGE_BLOCKS_MAX, fit, slack_len
+from core.classifier import find_denials
+from core.record import DenialRecord, DenyKind, PolicyType, PrincipalKind, PrincipalRecord
+from core.remediation import remediate
+from core.store.incidents import Recurrence, Resolution
+
+NOW = datetime(2026, 11, 30, tzinfo=UTC)
+_ALPHABET = st.characters(
+    codec="utf-8", categories=("L", "N", "P", "S", "Zs"), include_characters="<>&@`*_~\n!|"
+)
+_LONG = st.text(_ALPHABET, min_size=0, max_size=2500)
+_SHORT = st.text(_ALPHABET, min_size=1, max_size=80)
+
+
+@st.composite
+def _records(draw: st.DrawFn) -> DenialRecord:
+    account = draw(st.sampled_from(["111122223333", "444455556666"]))
+    return DenialRecord(
+        principal_arn=draw(st.one_of(st.none(), _LONG)),
+        action=draw(st.one_of(st.none(), _SHORT, _LONG)),
+        resource=draw(st.one_of(st.none(), _LONG)),
+        policy_type=draw(st.one_of(st.none(), st.sampled_from(list(PolicyType)))),
+        deny_kind=draw(st.one_of(st.none(), st.sampled_from(list(DenyKind)))),
+        policy_arn=draw(st.one_of(st.none(), _LONG)),
+        error_code=draw(st.one_of(st.none(), _SHORT)),
+        operation=draw(st.one_of(st.none(), _SHORT)),
+        region=draw(st.one_of(st.none(), _SHORT)),
+        principal=PrincipalRecord(account_id=account, kind=PrincipalKind.ROLE, name="r"),
+        resource_account=draw(st.sampled_from([None, "999988887777"])),
+        cross_account=draw(st.booleans()),
+        input_truncated=draw(st.booleans()),
+    )
+
+
+def _check(message: SlackMessage, count: int) -> None:
+    assert violations(message.blocks, text=message.text) == []
+    assert len(message.blocks) <= MESSAGE_BLOCKS_MAX
+    assert slack_len(message.text) <= FALLBACK_TARGET
+    json.loads(json.dumps({"text": message.text, "blocks": message.blocks}))
+    shown = {denial_index(b.get("block_id")) for b in message.blocks} - {None}
+    more = [b["text"]["text"] for b in message.blocks if b.get("block_id") == "iamdeny_more"]
+    summarised = int(re.search(r"\d+", more[0]).group()) if more else 0  # type: ignore[union-attr]
+    assert shown == set(range(len(shown)))
+    assert len(shown) + summarised == count
+    assert len(shown) >= min(count, 5)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    records=st.lists(_records(), min_size=1, max_size=60),
+    lang=st.sampled_from(["en", "ko"]),
+    note=_LONG,
+    data=st.data(),
+)
+def test_any_number_of_long_denials_respects_every_limit(
+    records: list[DenialRecord], lang: str, note: str, data: st.DataObject
+) -> None:
+    n = len(records)
+    ids = data.draw(st.lists(st.one_of(st.none(), st.integers(1, 10**12)), min_size=n, max_size=n))
+    fix = Resolution(1, "U0ALICE", NOW, note)
+    recurrences = [Recurrence("fp", 7, 10**6, 10**5, NOW, NOW, fix)] * n
+    message = render_reply(
+        records,
+        [remediate(r, lang) for r in records],
+        lang=lang,
+        incident_ids=ids,
+        recurrences=recurrences,
+        resolved=[fix if i % 2 else None for i in range(n)],
+        input_truncated=True,
+    )
+    _check(message, n)
+
+
+def test_sixty_real_denials_fit_and_the_rest_are_summarised() -> None:
+    lines = [
+        f"User: arn:aws:sts::111122223333:assumed-role/role-{i}/{'s' * 60} is not authorized to "
+        f"perform: s3:PutObject on resource: arn:aws:s3:::bucket-{i}/{'k' * 900} because no "
+        "identity-based policy allows the s3:PutObject action"
+        for i in range(60)
+    ]
+    denials = find_denials("\n".join(lines))
+    assert len(denials) == 60
+    for lang in ("en", "ko"):
+        message = render_reply(
+            denials, [remediate(d, lang) for d in denials], lang=lang, incident_ids=range(1, 61)
+        )
+        _check(message, 60)
+        more = next(b for b in message.blocks if b.get("block_id") == "iamdeny_more")
+        assert "#60 " in more["text"]["text"] or "…" in more["text"]["text"]
+
+
+def test_a_few_denials_keep_everything_and_cut_long_artefacts_visibly() -> None:
+    resource = "arn:aws:s3:::bucket/" + "x" * 5000
+    paste = (
+        "User: arn:aws:iam::111122223333:user/alice is not authorized to perform: s3:PutObject on "
+        f"resource: {resource} because no identity-based policy allows the s3:PutObject action"
+    )
+    denials = find_denials(paste)
+    message = render_reply(denials, [remediate(d, "en") for d in denials], lang="en")
+    _check(message, 1)
+    artefacts = [b["text"]["text"] for b in message.blocks if "_art" in b.get("block_id", "")]
+    assert artefacts and all(a.count("```") == 2 for a in artefacts)
+    assert any("(cut; run `iamdeny explain` for the full text)" in a for a in artefacts)
+
+
+# --- the escaping and cutting primitives ----------------------------------------------------------
+
+
+def test_escape_mrkdwn() -> None:
+    assert (
+        escape_mrkdwn("a & <b> <!channel> <@U1>")
+        == "a &amp; &lt;b&gt; &lt;!channel&gt; &lt;@U1&gt;"
+    )
+    assert "@here" not in escape_mrkdwn("ping @here and @Channel, ＠everyone")
+    assert "@channel" not in escape_mrkdwn("ping @channel").lower()
+    assert escape_mrkdwn("mail me@example.com") == "mail me@example.com"
+    assert escape_mrkdwn("a\x00b\u202ec\r\nd") == "abc\nd"
+
+
+def test_code_safe_never_leaves_a_closing_fence() -> None:
+    for body in ["```", "a```b", "``", "`````", "x`", "`x"]:
+        block = code_block(code_safe(body))
+        assert block.startswith("```\n") and block.endswith("\n```")
+        assert block[3:-3].count("``") == 0, block
+    assert inline_code("a`b\nc") == "`aˋb c`"
+
+
+@given(st.text(st.sampled_from("a&<>é😀"), max_size=200), st.integers(1, 120))
+def test_fit_respects_the_limit_and_never_cuts_an_entity(text: str, limit: int) -> None:
+    escaped = escape_mrkdwn(text)
+    cut = fit(escaped, limit)
+    assert slack_len(cut) <= limit
+    body = cut.removesuffix("…")
+    assert body.count("&") == body.count(";")
