@@ -348,6 +348,37 @@ PLANTED: list[tuple[str, str, list[tuple[str, str]]]] = [
         [("api-key", "9f8e7d6c5b4a39281716afbecd"), ("api-key", "abc123def456ghi789jkl012")],
     ),
     (
+        "credential flags",
+        "kubectl get pods --token=eyJhbGciOiJSUzI1NiIsImtpZCI6IjEyMyJ9x9 --server https://k8s\n"
+        "tool --api-key 9f8e7d6c5b4a39281716afbecd run --slack-bot-token=abc1234567890abcdefgh",
+        [
+            ("api-key", "eyJhbGciOiJSUzI1NiIsImtpZCI6IjEyMyJ9x9"),
+            ("api-key", "9f8e7d6c5b4a39281716afbecd"),
+            ("api-key", "abc1234567890abcdefgh"),
+        ],
+    ),
+    (
+        "Docker config, PuTTY key, SendGrid, Azure connection string",
+        '{"auths": {"https://index.docker.io/v1/": {"auth": "dXNlcm5hbWU6cGFzc3dvcmQ="}}}\n'
+        "PuTTY-User-Key-File-2: ssh-rsa\nEncryption: none\nPublic-Lines: 1\n"
+        "AAAAB3NzaC1yc2EAAAABJQAAAQEA\nPrivate-Lines: 2\nAAABAQCfake0123456789abcdefABCDEF\n"
+        "AAAAgQDfake0123456789==\nPrivate-MAC: 0123abcd\n"
+        "SENDGRID_KEY="
+        + "SG."
+        + "abcdefghijklmnopqrstuv.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG\n"
+        "DefaultEndpointsProtocol=https;AccountName=acct;"
+        "AccountKey=Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZg==;EndpointSuffix=core.windows.net",
+        [
+            ("basic-auth", "dXNlcm5hbWU6cGFzc3dvcmQ="),
+            ("private-key", "AAABAQCfake0123456789abcdefABCDEF\nAAAAgQDfake0123456789=="),
+            (
+                "sendgrid-key",
+                "SG." + "abcdefghijklmnopqrstuv.abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
+            ),
+            ("api-key", "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZg=="),
+        ],
+    ),
+    (
         "Slack mrkdwn and code fences around an env paste",
         f"> see below\n```AWS_SECRET_ACCESS_KEY={SECRET}```\n&gt; <https://u:pw123@git.example.com|repo>",
         [("aws-secret-key", SECRET), ("password", "pw123")],
@@ -481,6 +512,10 @@ HARMLESS = [
     '"arn:aws:ssm:us-east-1:123456789012:parameter/app/api_key","Condition":{"StringEquals":'
     '{"aws:PrincipalTag/team":"platform"}}}]}',
     "psql --no-password postgres://db.internal/app\n  + secret_key = (sensitive value)",
+    "aws iam list-users --starting-token eyJNYXJrZXIiOiAxfQ1234 --next-token abc1234567890abcdef "
+    "--client-token 0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n"
+    "aws sts get-session-token --serial-number arn:aws:iam::123456789012:mfa/bob "
+    "--token-code 123456",
     "valueFrom:\n  secretKeyRef:\n    name: aws\n    key: secret_access_key",
     "aws-access-key-id: ${{ secrets.AWS_ACCESS_KEY_ID }}\n"
     "aws-secret-access-key: ${{ secrets.AWS_SECRET_ACCESS_KEY }}",
