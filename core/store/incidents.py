@@ -26,6 +26,7 @@ from sqlalchemy import (
     Table,
     and_,
     func,
+    literal_column,
     or_,
     select,
 )
@@ -72,6 +73,9 @@ ANY_TEAM: Final = _AnyTeam.ANY_TEAM
 TeamScope = str | Literal[_AnyTeam.ANY_TEAM]
 
 _T = cast(Table, IncidentRow.__table__)
+# A literal, not a bound parameter: the planners (SQLite's, and PostgreSQL's generic plans) only
+# use the partial index `ix_incidents_resolved_fingerprint` when the condition is spelled out.
+_RESOLVED = _T.c.status == literal_column("'resolved'")
 _MESSAGE_KEY = ("team_id", "channel_id", "message_ts", "denial_index")
 
 
@@ -463,7 +467,7 @@ def recurrences(
         for fp in wanted:
             last = conn.execute(
                 select(_T.c.id, _T.c.resolved_by, _T.c.resolved_at, _T.c.resolution_note)
-                .where(_T.c.team_id == team_id, _T.c.fingerprint == fp, _T.c.status == "resolved")
+                .where(_T.c.team_id == team_id, _T.c.fingerprint == fp, _RESOLVED)
                 .order_by(_T.c.resolved_at.desc(), _T.c.id.desc())
                 .limit(1)
             ).first()
