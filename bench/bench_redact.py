@@ -100,6 +100,24 @@ ADVERSARIAL_TOKENS = [
     "A1",
     "-",
     "AKIAIOSFODNN7",
+    "User:",
+    "arn:aws:",
+    "`",
+    "&lt;",
+    "\x00",
+    "\ud800",
+    "\u200b\u202e",
+    "🙂",
+    '{"a":',
+    "[redacted:",
+    "Private-Lines: 1\n",
+    "SG.",
+    "--token ",
+    '"auth": "',
+    "redis-cli ",
+    "sshpass ",
+    "authorization: ",
+    "xoxe.xoxp-",
 ]
 
 
@@ -133,6 +151,9 @@ def _adversarial_inputs() -> list[tuple[str, str]]:
     inputs.append(("api_key + letters", ('api_key = "' + "a" * SLACK_LIMIT)[:SLACK_LIMIT]))
     inputs.append(("jwt header no dot", ("eyJ" + "a" * SLACK_LIMIT)[:SLACK_LIMIT]))
     inputs.append(("password=' + no close", ("password='" + "a" * SLACK_LIMIT)[:SLACK_LIMIT]))
+    rescan = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8" + "-passin pass:pw1 "
+    inputs.append(("re-scan chain", (rescan * (SLACK_LIMIT // len(rescan) + 1))[:SLACK_LIMIT]))
+    inputs.append(("nested JSON", ('{"a":' * 8000)[:SLACK_LIMIT]))
     inputs.append(("mixed hostile", ("AKIA:/=\"' password=xoxb-Bearer ://" * 2000)[:SLACK_LIMIT]))
     return inputs
 

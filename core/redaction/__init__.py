@@ -70,6 +70,7 @@ class Redaction:
         return counts
 
 
+@cache
 def marker(kind: str) -> str:
     """The text that replaces a secret of this kind."""
     return f"{MARKER_PREFIX}{kind}]"
@@ -85,11 +86,12 @@ def redact(text: str) -> Redaction:
     for _ in range(_MAX_EXTRA_PASSES):
         # The redacted text holds no needle the original did not, except inside markers (no
         # needle contains `[` or `]`, so none can straddle a marker's edge).
-        present |= {needle for start, end, kind in spans for needle in _marker_needles(kind)}
+        for kind in {kind for _, _, kind in spans}:
+            present |= _marker_needles(kind)
         again = _scan(redacted, present)
         if not again:
             break
-        merged = _merge(spans, [_to_original(span, spans) for span in again])
+        merged = _merge(spans, _to_original(again, spans))
         if merged == spans:
             break
         spans = merged
@@ -154,8 +156,8 @@ def _apply(text: str, spans: list[_Span]) -> str:
     return "".join(parts)
 
 
-def _to_original(span: _Span, spans: list[_Span]) -> _Span:
-    """Map a span of the redacted text back to the original; a cut marker counts as a whole."""
+def _to_original(found: list[_Span], spans: list[_Span]) -> list[_Span]:
+    """Map spans of the redacted text back to the original; a cut marker counts as a whole."""
     starts: list[int] = []  # where each marker starts in the redacted text
     shift = 0
     for start, end, kind in spans:
@@ -173,7 +175,7 @@ def _to_original(span: _Span, spans: list[_Span]) -> _Span:
             return end if is_end else start
         return end + (position - marker_end)
 
-    return original(span[0], False), original(span[1], True), span[2]
+    return [(original(start, False), original(end, True), kind) for start, end, kind in found]
 
 
 def _merge(spans: list[_Span], more: list[_Span]) -> list[_Span]:
