@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from importlib import import_module
 
 # Subcommand modules, in the order `iamdeny --help` lists them.
-SUBCOMMANDS = ("explain", "digest", "incidents", "db")
+SUBCOMMANDS = ("explain", "digest", "incidents", "db", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,187 @@
+"""`iamdeny serve`: run the bot.
+
+    iamdeny serve                       # HTTP mode on $PORT (gunicorn, gthread workers)
+    iamdeny serve --port 8080 --workers 4 --threads 16
+    iamdeny serve --socket              # Socket Mode (also the default when SLACK_APP_TOKEN is set)
+
+HTTP mode serves `POST /slack/events`, `GET /slack/install`, `GET /slack/oauth_redirect` and
+`GET /healthz` (see `bot.http`) from gunicorn embedded in this process; each worker process builds
+its own app, database pool and reply threads after the fork. Socket Mode connects out to Slack
+(no public URL needed) through slack_bolt's built-in Socket Mode client.
+
+Exit status: 2 when a setting is missing or malformed (the message names it) or the database is
+not at the code's schema; otherwise the server's own status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Any
+
+_log = logging.getLogger("iamdeny.serve")
+
+# No query string in access logs: /slack/oauth_redirect carries the OAuth code.
+ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+QUIET_LOGGERS = ("slack_bolt", "slack_sdk", "sqlalchemy")
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
+
+
+def register(subparsers: Any) -> None:
+    """Add the `serve` subcommand."""
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the Slack bot (HTTP mode, or Socket Mode)",
+        description=(
+            "Run the bot: HTTP mode on $PORT behind gunicorn, or Socket Mode when "
+            "SLACK_APP_TOKEN is set or --socket is given. Settings come from the environment "
+            "(see the README)."
+        ),
+    )
+    parser.add_argument("--port", type=_positive, help="HTTP port (default: $PORT, else 3000)")
+    parser.add_argument("--host", default="0.0.0.0", help="address to bind (default: 0.0.0.0)")  # noqa: S104
+    parser.add_argument(
+        "--workers", type=_positive, help="worker processes (default: $IAMDENY_WEB_WORKERS, 2)"
+    )
+    parser.add_argument(
+        "--threads", type=_positive, help="threads per worker (default: $IAMDENY_WEB_THREADS, 8)"
+    )
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--socket", action="store_true", help="run in Socket Mode")
+    mode.add_argument(
+        "--http", action="store_true", help="run in HTTP mode even when SLACK_APP_TOKEN is set"
+    )
+    parser.set_defaults(handler=run)
+
+
+def configure_logging(level: str) -> None:
+    """One line per record on stderr; Slack and SQL library loggers never below INFO (their
+    DEBUG output carries request bodies and parameters)."""
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    for name in QUIET_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(max(logging.INFO, logging.getLevelName(level)))
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Check the settings and the database, then serve until stopped."""
+    from bot.settings import Settings, SettingsError
+    from core.store import SchemaNotReadyError, Store, StoreError, ensure_schema
+
+    try:
+        settings = Settings.load()
+        socket = args.socket or (settings.socket_mode_available and not args.http)
+        settings.check_mode("socket" if socket else "http")
+    except SettingsError as exc:
+        print(f"iamdeny serve: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.iamdeny_log_level)
+    store = Store.open(settings.database_url, hide_parameters=True)
+    try:
+        ensure_schema(store)
+    except SchemaNotReadyError as exc:
+        print(f"iamdeny serve: {exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(
+            f"iamdeny serve: cannot use the database {store.url}: {type(exc).__name__}",
+            file=sys.stderr,
+        )
+        return 2
+    if socket:
+        return _serve_socket_mode(settings, store)
+    store.close()  # each gunicorn worker opens its own after the fork
+    port = args.port or settings.port
+    return _serve_http(
+        settings,
+        bind=f"{args.host}:{port}",
+        workers=args.workers or settings.iamdeny_web_workers,
+        threads=args.threads or settings.iamdeny_web_threads,
+    )
+
+
+def _serve_socket_mode(settings: Any, store: Any) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import create_app
+    from bot.deps import Deps
+
+    deps = Deps.build(settings, store)
+    app = create_app(settings, store, deps=deps, mode="socket")
+    assert settings.slack_app_token is not None
+    handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    _log.info("iamdeny: Socket Mode, Web API at %s", settings.slack_api_url)
+    try:
+        handler.start()  # type: ignore[no-untyped-call]
+    except KeyboardInterrupt:
+        pass
+    finally:
+        deps.jobs.shutdown()
+        store.close()
+    return 0
+
+
+def _serve_http(settings: Any, *, bind: str, workers: int, threads: int) -> int:
+    from gunicorn.app.base import BaseApplication
+
+    state: dict[str, Any] = {}
+
+    def build() -> Any:
+        from bot.deps import Deps
+        from bot.http import create_wsgi_app
+        from core.store import Store
+
+        store = Store.open(settings.database_url, hide_parameters=True)
+        deps = Deps.build(settings, store)
+        state["deps"], state["store"] = deps, store
+        return create_wsgi_app(settings, store, deps=deps)
+
+    def worker_exit(server: Any, worker: Any) -> None:
+        deps, store = state.get("deps"), state.get("store")
+        if deps is not None:
+            deps.jobs.shutdown(timeout=20)
+        if store is not None:
+            store.close()
+
+    options = {
+        "bind": bind,
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "timeout": 30,
+        "graceful_timeout": 25,
+        "keepalive": 5,
+        "accesslog": "-",
+        "errorlog": "-",
+        "access_log_format": ACCESS_LOG_FORMAT,
+        "loglevel": settings.iamdeny_log_level.lower(),
+        "proc_name": "iamdeny",
+        "worker_exit": worker_exit,
+        "control_socket_disable": True,
+        "limit_request_line": 8190,
+    }
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            for key, value in options.items():
+                self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return build()
+
+    _log.info("iamdeny: HTTP mode on %s (%d workers x %d threads)", bind, workers, threads)
+    Server(prog="iamdeny serve").run()
+    return 0

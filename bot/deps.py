@@ -1,0 +1,37 @@
+"""What every listener needs, built once per app: settings, the store, the job pool, caches.
+
+`create_app` builds one `Deps` and hands it to each listener package's `register(app, deps)`. It is
+per app instance (never module-level), so two apps in one process (tests, a second workspace
+mode) share nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.background import Jobs
+from bot.pipeline.language import LocaleCache
+from bot.settings import Settings
+from core.store import Store
+
+__all__ = ["Deps"]
+
+
+@dataclass(frozen=True, slots=True)
+class Deps:
+    """The bot's collaborators, passed to every `register(app, deps)`."""
+
+    settings: Settings
+    store: Store
+    jobs: Jobs
+    locales: LocaleCache
+
+    @classmethod
+    def build(cls, settings: Settings, store: Store, jobs: Jobs | None = None) -> Deps:
+        """Deps for one app: a new job pool (unless given) and an empty locale cache."""
+        return cls(
+            settings=settings,
+            store=store,
+            jobs=jobs or Jobs(settings.iamdeny_reply_workers),
+            locales=LocaleCache(ttl=settings.iamdeny_locale_cache_seconds),
+        )

@@ -1,0 +1,38 @@
+"""`message` events (every subtype): record the paste's denials before the ack, reply after it.
+
+The app runs with `process_before_response`, so this function returns before Slack gets its 200:
+the incidents are in the database when Slack is told the event arrived, and a database error makes
+the response a 500 so Slack redelivers. The reply (Slack API calls) goes to the job pool.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bot.pipeline.extract import read_message
+from bot.pipeline.intake import take_in
+from bot.pipeline.reply import deliver
+
+if TYPE_CHECKING:
+    from slack_bolt import App, BoltContext
+
+    from bot.deps import Deps
+
+
+def register(app: App, deps: Deps) -> None:
+    """Listen to every `message` event, subtypes included (the ones we skip still get a 200)."""
+
+    def on_message(body: dict[str, Any], context: BoltContext) -> None:
+        message = read_message(
+            body,
+            team_id=context.team_id,
+            bot_user_id=context.bot_user_id,
+            bot_id=context.bot_id,
+        )
+        if message is None:
+            return
+        intake = take_in(deps.store, message)
+        if intake is not None:
+            deps.jobs.submit(deliver, deps, context.client, intake)
+
+    app.event("message")(on_message)

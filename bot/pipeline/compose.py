@@ -1,0 +1,56 @@
+"""Compose the reply to an intake: remediations in the reply's language, recurrence, Block Kit.
+
+Pure apart from one read of the store (the recurrence of each denial's fingerprint in the
+workspace over the last 7 days, the current incidents included, and its last resolution).
+"""
+
+from __future__ import annotations
+
+from bot.pipeline.intake import Intake
+from bot.pipeline.standin_render import SlackMessage, render_reply, render_secret_warning
+from core.remediation import remediate
+from core.store import Recurrence, Store, recurrences
+
+__all__ = ["RECURRENCE_DAYS", "SlackMessage", "compose_reply", "compose_secret_warning"]
+
+RECURRENCE_DAYS = 7
+
+
+def compose_reply(store: Store, intake: Intake, lang: str) -> SlackMessage:
+    """The thread reply for the intake's denials, in `lang`."""
+    team_id = intake.message.team_id
+    fingerprints = [incident.fingerprint for incident in intake.incidents]
+    seen = recurrences(store, team_id=team_id, fingerprints=fingerprints, days=RECURRENCE_DAYS)
+    by_index: list[Recurrence | None] = [seen.get(fp) for fp in fingerprints]
+    incident_ids = [incident.id for incident in intake.incidents]
+    return render_reply(
+        list(intake.denials),
+        [remediate(denial, lang) for denial in intake.denials],
+        lang=lang,
+        incident_ids=incident_ids,
+        recurrences=by_index,
+        input_truncated=intake.input_truncated,
+    )
+
+
+def compose_secret_warning(intake: Intake, lang: str) -> SlackMessage:
+    """The ephemeral note asking the poster to delete the message and rotate the credential."""
+    return render_secret_warning(list(intake.secret_kinds), lang)
+
+
+def compose_credential_note(intake: Intake, lang: str) -> SlackMessage:
+    """A short direct-message answer: the paste is a credential problem, not a policy denial."""
+    kind = intake.credential.kind if intake.credential else "credentials"
+    if lang == "ko":
+        text = (
+            f"이 오류는 정책 거부가 아니라 자격 증명 문제입니다 (`{kind}`). 자격 증명을 새로 "
+            "받거나(예: `aws sso login`) 설정을 확인하세요."
+        )
+    else:
+        text = (
+            f"This is a credential problem (`{kind}`), not a policy denial: refresh your "
+            "credentials (e.g. `aws sso login`) or check your configuration."
+        )
+    return SlackMessage(
+        text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
+    )

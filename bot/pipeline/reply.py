@@ -1,0 +1,159 @@
+"""Post the one reply to a paste, after Slack has been answered (runs on the job pool).
+
+Exactly once, across Slack's retries and several processes, through the store's reply claim:
+
+1. `claim_reply(team, channel, message ts)` — only one caller wins (a UNIQUE row); a claim whose
+   holder crashed is taken over after its lease (30 s) by the next delivery.
+2. The winner composes the reply (language, recurrence), posts it in the thread
+   (`chat.postMessage`; 429s wait for `Retry-After` inside the Web API client, on this thread),
+   and records the reply's ts (`mark_reply_posted`). If the post fails, the claim is released so a
+   redelivery can try again.
+3. An edited message (`message_changed`) whose reply was posted gets that reply updated
+   (`chat.update`), never a second one; if the reply is still being posted, we wait for it.
+4. If the paste held a secret, the poster gets an ephemeral note (delete, rotate) after the reply.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from bot.deps import Deps
+from bot.pipeline.compose import (
+    SlackMessage,
+    compose_credential_note,
+    compose_reply,
+    compose_secret_warning,
+)
+from bot.pipeline.intake import Intake
+from bot.pipeline.language import resolve_language
+from core.store import (
+    ReplyClaim,
+    StoreError,
+    claim_reply,
+    get_reply,
+    mark_reply_posted,
+    release_reply_claim,
+)
+
+__all__ = ["EDIT_WAIT_SECONDS", "deliver"]
+
+_log = logging.getLogger(__name__)
+
+# How long an edit waits for the original reply (claimed by another thread or process) to be posted.
+EDIT_WAIT_SECONDS = 20.0
+_MARK_BACKOFF = (0.0, 0.2, 1.0, 3.0)
+
+
+def deliver(deps: Deps, client: Any, intake: Intake) -> None:
+    """Post (or, for an edit, update) the reply to `intake.message`, at most once."""
+    message = intake.message
+    store = deps.store
+    claim = claim_reply(
+        store, team_id=message.team_id, channel_id=message.channel_id, message_ts=message.ts
+    )
+    if claim is None:
+        if message.edited:
+            _update_posted_reply(deps, client, intake)
+        return
+    try:
+        lang = _language(deps, client, intake)
+        reply = _compose(deps, intake, lang)
+        response = client.chat_postMessage(
+            channel=message.channel_id, thread_ts=message.thread_ts, **_post_kwargs(reply)
+        )
+    except BaseException:
+        _release(deps, claim)
+        raise
+    _mark(deps, claim, str(response.get("ts")) if response.get("ts") else None)
+    _warn_about_secrets(client, intake, lang)
+
+
+def _language(deps: Deps, client: Any, intake: Intake) -> str:
+    return resolve_language(
+        store=deps.store,
+        cache=deps.locales,
+        client=client,
+        team_id=intake.message.team_id,
+        user_id=intake.message.user_id,
+        default=deps.settings.lang,
+    )
+
+
+def _compose(deps: Deps, intake: Intake, lang: str) -> SlackMessage:
+    if not intake.denials:
+        return compose_credential_note(intake, lang)
+    return compose_reply(deps.store, intake, lang)
+
+
+def _post_kwargs(reply: SlackMessage) -> dict[str, Any]:
+    return {
+        "text": reply.text,
+        "blocks": reply.blocks,
+        "unfurl_links": False,
+        "unfurl_media": False,
+    }
+
+
+def _update_posted_reply(deps: Deps, client: Any, intake: Intake) -> None:
+    message = intake.message
+    deadline = time.monotonic() + EDIT_WAIT_SECONDS
+    while True:
+        existing = get_reply(
+            deps.store,
+            team_id=message.team_id,
+            channel_id=message.channel_id,
+            message_ts=message.ts,
+        )
+        if existing is not None and existing.status == "posted" and existing.reply_ts:
+            break
+        if existing is None:
+            # The first reply failed and was released meanwhile: this edit may answer instead.
+            deliver(deps, client, intake)
+            return
+        if time.monotonic() >= deadline:
+            _log.warning("edit of a message whose reply is still being posted; not updated")
+            return
+        time.sleep(0.25)
+    lang = _language(deps, client, intake)
+    reply = _compose(deps, intake, lang)
+    client.chat_update(
+        channel=message.channel_id, ts=existing.reply_ts, text=reply.text, blocks=reply.blocks
+    )
+    _warn_about_secrets(client, intake, lang)
+
+
+def _warn_about_secrets(client: Any, intake: Intake, lang: str) -> None:
+    message = intake.message
+    if not intake.secret_kinds or not message.user_id:
+        return
+    note = compose_secret_warning(intake, lang)
+    try:
+        client.chat_postEphemeral(
+            channel=message.channel_id,
+            user=message.user_id,
+            thread_ts=message.thread_ts if message.thread_ts != message.ts else None,
+            text=note.text,
+            blocks=note.blocks,
+        )
+    except Exception as exc:  # the reply is out; a lost note is logged, not retried
+        _log.warning("ephemeral secret warning failed: %s", type(exc).__name__)
+
+
+def _release(deps: Deps, claim: ReplyClaim) -> None:
+    try:
+        release_reply_claim(deps.store, claim)
+    except StoreError as exc:  # the lease will expire and a redelivery will take it over
+        _log.warning("could not release a reply claim (%s)", type(exc).__name__)
+
+
+def _mark(deps: Deps, claim: ReplyClaim, reply_ts: str | None) -> None:
+    for pause in _MARK_BACKOFF:
+        time.sleep(pause)
+        try:
+            mark_reply_posted(deps.store, claim, reply_ts=reply_ts)
+            return
+        except StoreError as exc:
+            _log.warning("could not record a posted reply (%s); retrying", type(exc).__name__)
+    _log.error("reply posted but not recorded: a redelivery after the lease may post it again")

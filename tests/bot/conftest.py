@@ -1,0 +1,173 @@
+"""Fixtures for the bot's end-to-end tests: a fake Slack, the real app on loopback HTTP, signed
+requests. Reusable by every bot test (commands, actions, App Home, digests):
+
+- `fake_slack` — a running `FakeSlack` (module-scoped server, reset before each test); its `url`
+  is the app's SLACK_API_URL. The default workspace is `fakeslack.DEFAULT_TEAM` (T0001).
+- `bot_settings` — `Settings` for a single-workspace app on `db_url` and the fake Slack.
+- `make_bot` — factory: `make_bot(**setting_overrides) -> BotServer`, the real WSGI app (a new
+  Bolt app, store and job pool) served by a threaded WSGI server on 127.0.0.1 (random port).
+  Call it twice for two app instances on the same database.
+- `bot` — `make_bot()` with the defaults.
+- `BotServer`: `.url`, `.slack` (a `SlackRequests` signed with its secret), `.store`, `.deps`,
+  `.wsgi`, `.drain()` (wait for the background replies), `.get(path)`.
+- `db_switch` — `db_switch(store)` returns a switch; `switch.down()` makes every statement on
+  that store's engine fail with OperationalError (a database outage), `switch.up()` ends it.
+
+Everything shuts down at the end of the test. Tests using these are marked `db` by the module.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from socketserver import ThreadingMixIn
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+import pytest
+from fakeslack import DEFAULT_TEAM, FakeSlack
+from slackreq import HttpResponse, SlackRequests
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
+
+from bot.deps import Deps
+from bot.http import SlackWSGI, create_wsgi_app
+from bot.settings import Settings
+from core.store import Store
+
+SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+@dataclass
+class BotServer:
+    """The real app on a loopback WSGI server."""
+
+    wsgi: SlackWSGI
+    deps: Deps
+    store: Store
+    settings: Settings
+    server: WSGIServer
+    thread: threading.Thread
+    slack: SlackRequests = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.slack = SlackRequests(
+            self.settings.slack_signing_secret.get_secret_value()  # type: ignore[union-attr]
+            if self.settings.slack_signing_secret
+            else "",
+            self.url,
+        )
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> HttpResponse:
+        return self.slack.get(path, headers)
+
+    def drain(self, timeout: float = 15.0) -> None:
+        """Wait until every background job (replies) finished."""
+        assert self.deps.jobs.drain(timeout), "background jobs still running"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.deps.jobs.shutdown(timeout=10)
+        self.store.close()
+
+
+@pytest.fixture(scope="module")
+def _fake_slack_server() -> Iterator[FakeSlack]:
+    with FakeSlack() as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_slack(_fake_slack_server: FakeSlack) -> FakeSlack:
+    """The fake Slack Web API, its calls, faults and messages forgotten."""
+    _fake_slack_server.reset()
+    _fake_slack_server.add_team(DEFAULT_TEAM)
+    return _fake_slack_server
+
+
+@pytest.fixture
+def bot_settings(fake_slack: FakeSlack, db_url: str) -> Settings:
+    """Single-workspace settings on the test database and the fake Slack."""
+    return Settings.load(
+        slack_bot_token=DEFAULT_TEAM.bot_token,
+        slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=fake_slack.url,
+        database_url=db_url,
+        iamdeny_lang="en",
+        iamdeny_reply_workers=4,
+    )
+
+
+@pytest.fixture
+def make_bot(bot_settings: Settings) -> Iterator[Callable[..., BotServer]]:
+    """`make_bot(**overrides)`: a new app instance served on loopback (closed after the test)."""
+    servers: list[BotServer] = []
+
+    def make(**overrides: Any) -> BotServer:
+        settings = bot_settings.model_copy(update=overrides) if overrides else bot_settings
+        store = Store.open(settings.database_url)
+        deps = Deps.build(settings, store)
+        wsgi = create_wsgi_app(settings, store, deps=deps)
+        server = make_server(
+            "127.0.0.1", 0, wsgi, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
+        )
+        thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        thread.start()
+        bot = BotServer(wsgi, deps, store, settings, server, thread)
+        servers.append(bot)
+        return bot
+
+    yield make
+    for bot in servers:
+        bot.close()
+
+
+@pytest.fixture
+def bot(make_bot: Callable[..., BotServer]) -> BotServer:
+    """The app (single workspace T0001) on loopback."""
+    return make_bot()
+
+
+class DbSwitch:
+    """Makes a store's database fail (OperationalError on every statement) until `up()`."""
+
+    def __init__(self, store: Store) -> None:
+        self.failing = False
+        self.store = store
+        event.listen(store.engine, "before_cursor_execute", self._check)
+
+    def _check(self, *args: Any, **kwargs: Any) -> None:
+        if self.failing:
+            raise OperationalError(
+                "SELECT 1", None, ConnectionRefusedError("database is down (test)")
+            )
+
+    def down(self) -> None:
+        self.failing = True
+
+    def up(self) -> None:
+        self.failing = False
+
+
+@pytest.fixture
+def db_switch() -> Callable[[Store], DbSwitch]:
+    return DbSwitch
