@@ -46,7 +46,10 @@ chatter = st.text(
     alphabet=st.sampled_from("가나다라마바사아자차카타파하 0123456789.,!?()-\n"), max_size=300
 )
 any_text = st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=2000)
-decorations = st.sampled_from(["", "> ", "│ ", "  ", "- ", "&gt; ", "\t", "2026-11-30T00:00:00Z "])
+# What starts every line of a wrapped paste (quotes, gutters, indentation) ...
+continuations = st.sampled_from(["", "> ", "│ ", "  ", "&gt; ", "\t", ">  "])
+# ... and what starts only its first line (a bullet, a numbered item, a log timestamp).
+first_lines = st.sampled_from(["", "- ", "* ", "1) ", "2026-11-30T00:00:00Z ", "##[error]"])
 
 
 def _read(text: str) -> list[dict[str, object]]:
@@ -109,16 +112,17 @@ def test_chatter_around_a_denial_changes_nothing(before: str, after: str, which:
 @settings(max_examples=200, deadline=None)
 @given(
     st.integers(min_value=12, max_value=160),
-    decorations,
+    continuations,
+    first_lines,
     st.sampled_from(["\n", "\r\n"]),
     st.sampled_from(range(len(SENTENCES))),
 )
 def test_terminal_wrap_at_any_column_changes_nothing(
-    width: int, decoration: str, newline: str, which: int
+    width: int, decoration: str, first: str, newline: str, which: int
 ) -> None:
     sentence, expected = SENTENCES[which]
     lines = [sentence[i : i + width] for i in range(0, len(sentence), width)]
-    assert _read(newline.join(decoration + line for line in lines)) == [expected]
+    assert _read(first + newline.join(decoration + line for line in lines)) == [expected]
 
 
 @settings(max_examples=200, deadline=None)

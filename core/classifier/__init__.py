@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from core.classifier import assemble, canonical, cloudtrail, encoded, services, wrappers
 from core.classifier.candidate import Candidate
 from core.classifier.normalize import normalize
-from core.classifier.phrases import INVISIBLE, LINE_DECORATIONS, TRIGGERS
+from core.classifier.phrases import INVISIBLE, TRIGGERS
 from core.record import DenialRecord
 
 if TYPE_CHECKING:
@@ -32,8 +32,15 @@ __all__ = ["MAX_INPUT_CHARS", "classify", "find_denials", "might_contain_denial"
 # Slack caps a message at 40,000 characters; a pasted log may be longer. Past this, the input is
 # cut (and every denial says so) rather than rejected.
 MAX_INPUT_CHARS = 100_000
+# Nearest-name searches for unknown actions cost up to a millisecond each; one paste gets this many
+# (later unknown actions are still marked unknown, without a suggestion).
+SUGGESTION_BUDGET = 20
 
-_LINE_JOIN = re.compile(r"(?:\r\n|\r|\n)(?:[ \t]|" + LINE_DECORATIONS + r")*")
+# What a wrapped line may start with in a paste: indentation, quote marks, Terraform's gutter.
+# (The normaliser knows every decoration; this cheap check only needs the ones that continue a
+# wrapped sentence.)
+_WRAP_STARTS = ("\n ", "\n\t", "\n>", "\n&gt;", "\n│", "\n|")
+_LINE_JOIN = re.compile(r"\n(?:[ \t>│┃║|]|&gt;)*")
 
 
 def might_contain_denial(text: str) -> bool:
@@ -46,9 +53,12 @@ def might_contain_denial(text: str) -> bool:
         return True
     if "\n" not in text and "\r" not in text:
         return False
-    # A hard wrap may split a trigger word: look again with line breaks (and the decorations that
-    # start lines) removed.
-    joined = _LINE_JOIN.sub("", text)
+    # A hard wrap may split a trigger word: look again with line breaks removed, and with the
+    # decorations that start lines (indentation, quotes, gutters) when there are any.
+    joined = text.replace("\r", "")
+    if any(start in joined for start in _WRAP_STARTS):
+        joined = _LINE_JOIN.sub("", joined)
+    joined = joined.replace("\n", "")
     return any(trigger in joined for trigger in TRIGGERS)
 
 
@@ -58,8 +68,13 @@ def _action_checker() -> assemble.ActionChecker | None:
     except ImportError:  # pragma: no cover - the catalog ships with the package
         return None
 
+    searches_left = SUGGESTION_BUDGET
+
     def check(action: str) -> tuple[bool | None, str | None, bool | None, str | None]:
-        result = check_action(action)
+        nonlocal searches_left
+        result = check_action(action, suggest=searches_left > 0)
+        if result.action_known is False or result.service_known is False:
+            searches_left -= 1
         return (
             result.action_known,
             result.action_suggestion,

@@ -18,18 +18,27 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 
-from core.classifier.phrases import LINE_DECORATIONS, REPLACEMENTS
+from core.classifier.phrases import DECORATION_START, LINE_DECORATIONS, REPLACEMENTS
 
 # One alternation, tried only where `_FIRST` finds a character that can start it: a line break
 # with the decorations that follow it, a Slack link, a run of JSON string escapes before a quote or
 # slash, or one character (or entity) from the replacement table.
 _LINK = r"<(?P<url>(?:https?|mailto):[^<>|\s]{1,2000})(?:\|(?P<label>[^<>]{0,500}))?>"
-_BREAK = r"(?P<brk>(?:\r\n|\r|\n|\\r\\n|\\n)(?:[ \t]|" + LINE_DECORATIONS + r")*)"
+_ONE_BREAK = (
+    r"(?:\r\n|\r|\n|\\r\\n|\\n)(?:(?="
+    + DECORATION_START
+    + r")(?:[ \t]|"
+    + LINE_DECORATIONS
+    + r"))*"
+)
+# A run of line breaks is one piece: a single break, or a blank line (which ends a sentence).
+_BREAK = r"(?P<brk>(?:" + _ONE_BREAK + r")+)"
 _ESCAPE = r"(?P<esc>\\{1,16}(?P<escaped>[\"/']))"
 _CHARS = (
     "(?P<char>" + "|".join(re.escape(k) for k in sorted(REPLACEMENTS, key=len, reverse=True)) + ")"
 )
 _PATTERN = re.compile("|".join((_BREAK, _LINK, _ESCAPE, _CHARS)))
+_SINGLE_BREAK = re.compile(_ONE_BREAK)
 # Characters that are simply deleted, removed in runs before anything else.
 _INVISIBLE = re.compile(
     "[" + "".join(re.escape(k) for k, v in REPLACEMENTS.items() if v == "" and len(k) == 1) + "]+"
@@ -145,7 +154,7 @@ def normalize(text: str) -> Normalized:
             out_len += start - last
         kind = match.lastgroup
         if kind == "brk":
-            new = "\n"
+            new = "\n" if _SINGLE_BREAK.fullmatch(match.group()) else "\n\n"
         elif kind in ("url", "label"):
             new = _link_text(match)
         elif kind in ("esc", "escaped"):
