@@ -2,13 +2,22 @@
 
 No Slack API calls and no slack_bolt/slack_sdk imports: Block Kit is plain dicts. Every renderer
 takes `lang` (`en` or `ko`) and writes every word in it, from `texts.<lang>.toml`. Anything echoed
-from a paste is redacted (`core.redact`) and escaped for mrkdwn; every Slack limit is kept (see
-`limits`).
+from a paste (or typed by a user, such as a resolution note) is redacted (`core.redact`) and
+escaped for mrkdwn; every Slack limit is kept (`limits.violations` checks a whole surface).
+
+- messages (`SlackMessage`): `render_reply`, `render_help`, `render_incident_list`,
+  `render_digest`, `render_secret_warning`, `render_credential_problem`;
+- blocks: `render_resolved_note`;
+- views (dicts for `views.open` / `views.publish`): `resolve_modal`, `settings_modal`, `app_home`,
+  with `read_resolve_note` / `read_settings` to read their submissions back.
 """
 
 from __future__ import annotations
 
+from bot.render.digest import render_digest
+from bot.render.ephemeral import render_credential_problem, render_secret_warning
 from bot.render.escape import code_safe, escape_mrkdwn
+from bot.render.help import render_help
 from bot.render.incidents import (
     ResolutionLike,
     SimpleResolution,
@@ -26,21 +35,70 @@ from bot.render.reply import (
     denial_index,
     render_reply,
 )
+from bot.render.texts import LANGS, other_lang
+from bot.render.views import (
+    ACTION_OPEN_SETTINGS,
+    RESOLVE_CALLBACK_ID,
+    RESOLVE_NOTE_ACTION,
+    RESOLVE_NOTE_BLOCK,
+    SETTINGS_CALLBACK_ID,
+    SETTINGS_CHANNEL_ACTION,
+    SETTINGS_CHANNEL_BLOCK,
+    SETTINGS_HOUR_ACTION,
+    SETTINGS_HOUR_BLOCK,
+    SETTINGS_LANGUAGE_ACTION,
+    SETTINGS_LANGUAGE_BLOCK,
+    SETTINGS_TIMEZONE_ACTION,
+    SETTINGS_TIMEZONE_BLOCK,
+    SETTINGS_WEEKDAY_ACTION,
+    SETTINGS_WEEKDAY_BLOCK,
+    app_home,
+    read_resolve_note,
+    read_settings,
+    resolve_modal,
+    settings_modal,
+)
 
 __all__ = [
     "ACTION_LANG",
+    "ACTION_OPEN_SETTINGS",
     "ACTION_RESOLVE",
     "ACTION_WRONG",
+    "LANGS",
+    "RESOLVE_CALLBACK_ID",
+    "RESOLVE_NOTE_ACTION",
+    "RESOLVE_NOTE_BLOCK",
+    "SETTINGS_CALLBACK_ID",
+    "SETTINGS_CHANNEL_ACTION",
+    "SETTINGS_CHANNEL_BLOCK",
+    "SETTINGS_HOUR_ACTION",
+    "SETTINGS_HOUR_BLOCK",
+    "SETTINGS_LANGUAGE_ACTION",
+    "SETTINGS_LANGUAGE_BLOCK",
+    "SETTINGS_TIMEZONE_ACTION",
+    "SETTINGS_TIMEZONE_BLOCK",
+    "SETTINGS_WEEKDAY_ACTION",
+    "SETTINGS_WEEKDAY_BLOCK",
     "ResolutionLike",
     "SimpleResolution",
     "SlackMessage",
     "actions_block_id",
+    "app_home",
     "code_safe",
     "denial_index",
     "escape_mrkdwn",
+    "other_lang",
+    "read_resolve_note",
+    "read_settings",
+    "render_credential_problem",
+    "render_digest",
+    "render_help",
     "render_incident_list",
     "render_reply",
     "render_resolved_note",
+    "render_secret_warning",
     "resolution_of",
+    "resolve_modal",
+    "settings_modal",
     "violations",
 ]

@@ -37,7 +37,7 @@ def user(user_id: str | None, lang: str) -> str:
 
 
 def channel(channel_id: str | None) -> str:
-    """`<#C…>` for a Slack channel id; escaped text otherwise; empty when unknown."""
+    """`<#C…>` for a Slack channel id; `#` and escaped text otherwise; empty when unknown."""
     if not channel_id:
         return ""
-    return f"<#{channel_id}>" if is_channel_id(channel_id) else escape_mrkdwn(channel_id)
+    return f"<#{channel_id}>" if is_channel_id(channel_id) else "#" + escape_mrkdwn(channel_id)

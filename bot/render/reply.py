@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Final, TypeVar
 from bot.render.blocks import Block, actions, button, context, divider, header, section
 from bot.render.escape import clean, clean_inline, code_block, code_safe
 from bot.render.incidents import ResolutionLike, resolved_note_text
+from bot.render.labels import policy_label
 from bot.render.limits import (
     FALLBACK_TARGET,
     HEADER_TEXT_MAX,
@@ -34,7 +35,7 @@ from bot.render.limits import (
 )
 from bot.render.message import SlackMessage
 from bot.render.texts import check_lang, other_lang, t
-from core.record import DenialRecord, DenyKind, PolicyType
+from core.record import DenialRecord
 from core.redaction import redact
 from core.remediation import Remediation
 from core.remediation.catalog import texts as remediation_texts
@@ -65,18 +66,6 @@ _STEPS_SHORT: Final = 1500
 _SUMMARY_LINE_MAX: Final = 300
 _BLOCK_ID = re.compile(r"^iamdeny_d(\d+)_")
 
-_POLICY_KEYS: Final = {
-    PolicyType.SCP: "policy.scp",
-    PolicyType.RCP: "policy.rcp",
-    PolicyType.VPC_ENDPOINT: "policy.vpc_endpoint",
-    PolicyType.PERMISSIONS_BOUNDARY: "policy.permissions_boundary",
-    PolicyType.SESSION_POLICY: "policy.session_policy",
-    PolicyType.RESOURCE_BASED: "policy.resource_based",
-    PolicyType.ROLE_TRUST: "policy.role_trust",
-    PolicyType.IDENTITY_BASED: "policy.identity_based",
-}
-_DENY_KEYS: Final = {DenyKind.EXPLICIT: "deny.explicit", DenyKind.IMPLICIT: "deny.implicit"}
-
 _T = TypeVar("_T")
 
 
@@ -93,19 +82,6 @@ def denial_index(block_id: str | None) -> int | None:
 
 def _nth(items: Sequence[_T | None], index: int) -> _T | None:
     return items[index] if index < len(items) else None
-
-
-def _policy_text(record: DenialRecord, lang: str) -> str | None:
-    policy = t(lang, _POLICY_KEYS[record.policy_type]) if record.policy_type else None
-    deny = t(lang, _DENY_KEYS[record.deny_kind]) if record.deny_kind else None
-    if policy and deny:
-        text = t(lang, "fields.policy_and_deny", policy=policy, deny=deny)
-    else:
-        text = policy or deny or ""
-    if record.transitive_through:
-        via = t(lang, _POLICY_KEYS[record.transitive_through])
-        text = (text + " " if text else "") + t(lang, "fields.via", policy=via)
-    return text or None
 
 
 @dataclass
@@ -241,7 +217,10 @@ def _part(
     )
     add("fields.action", clean_inline(record.action, _VALUE_MAX) if record.action else None)
     add("fields.resource", clean_inline(record.resource, _VALUE_MAX) if record.resource else None)
-    add("fields.policy", _policy_text(record, lang))
+    add(
+        "fields.policy",
+        policy_label(record.policy_type, record.deny_kind, lang, record.transitive_through),
+    )
     fixers = "\n".join(clean(label, 300) for label in remedy.fixer_labels)
     add("fields.fixer", fixers)
     error = " · ".join(clean_inline(v, 200) for v in (record.error_code, record.operation) if v)
