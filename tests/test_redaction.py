@@ -17,7 +17,16 @@ from pathlib import Path
 import pytest
 
 import core
-from core.redaction import MARKER_PREFIX, Finding, Redaction, known_kinds, marker, redact
+from core.redaction import (
+    MARKER_PREFIX,
+    Finding,
+    Redaction,
+    _present_needles,
+    _scan,
+    known_kinds,
+    marker,
+    redact,
+)
 from core.redaction.rules import RULES_FILE, load_rules, rules
 
 AKID = "AKIA" + "IOSFODNN7EXAMPLE"
@@ -682,6 +691,25 @@ def test_a_secret_that_only_shows_once_its_neighbour_is_gone() -> None:
     assert redact(result.text) == Redaction(result.text)
 
 
+@pytest.mark.parametrize("kind", known_kinds())
+def test_markers_are_inert(kind: str) -> None:
+    """A needle inside a marker enables no match: the re-scan relies on it (see `redact`)."""
+    every_needle = {needle for rule in rules() for needle in rule.needles}
+    for before in ("", "x ", '"', "\n", "= ", "--", "Bearer ", "-----BEGIN RSA PRIVATE KEY-----\n"):
+        for after in (
+            "",
+            ": abcdef0123456789ABCDEF/+=",
+            "=abcdef0123456789ABCDEF",
+            " Q7abcdef0123456789ab",
+            '": "abcdef0123456789ABCDEF"',
+            "\n  value: abc0123456789abcdef",
+            "@db:5432",
+        ):
+            text = before + marker(kind) + after
+            outside = _present_needles(before + "\x00" + after)
+            assert _scan(text, every_needle) == _scan(text, outside), text
+
+
 def test_markers_already_in_the_text_are_left_alone() -> None:
     text = "password=[redacted:password] and aws_secret_access_key: [redacted:aws-secret-key]"
     assert redact(text) == Redaction(text)
@@ -785,6 +813,19 @@ def test_loader_reports_bad_tables() -> None:
         True,
         False,
     ]
+    behind = load_rules(
+        '[words]\nw = ["api", "client"]\n'
+        '[[rule]]\nkind = "k"\ndescription = "d"\npattern = "key{w<3}=(?P<secret>[0-9]{1,3})"\n'
+    )[0].regex
+    probes = ("api_key=1", "CLIENT-key=2", "apikey=3", "sort_key=4")
+    assert [bool(behind.search(s)) for s in probes] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    with pytest.raises(ValueError, match="needs a"):
+        load_rules('[[rule]]\nkind = "k"\ndescription = "d"\npattern = "{nope<3}(?P<secret>a)"\n')
 
 
 def test_import_stays_light() -> None:

@@ -85,9 +85,9 @@ def redact(text: str) -> Redaction:
     redacted = _apply(text, spans)
     for _ in range(_MAX_EXTRA_PASSES):
         # The redacted text holds no needle the original did not, except inside markers (no
-        # needle contains `[` or `]`, so none can straddle a marker's edge).
-        for kind in {kind for _, _, kind in spans}:
-            present |= _marker_needles(kind)
+        # needle contains `[` or `]`, so none straddles a marker's edge), and a needle inside a
+        # marker never starts a match (a kind is followed by `-` or `]`, which no rule accepts
+        # after a name; tests/test_redaction.py checks it): the first scan's needles serve.
         again = _scan(redacted, present)
         if not again:
             break
@@ -109,11 +109,6 @@ def _needles() -> tuple[frozenset[str], bool]:
 def _present_needles(text: str) -> set[str]:
     lowered = text.lower()
     return {needle for needle in _needles()[0] if needle in lowered}
-
-
-@cache
-def _marker_needles(kind: str) -> frozenset[str]:
-    return frozenset(_present_needles(marker(kind)))
 
 
 def _scan(text: str, present: set[str]) -> list[_Span]:

@@ -15,7 +15,7 @@ from importlib import resources
 
 RULES_FILE = "secret_patterns.toml"
 
-_FRAGMENT_REF = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+_FRAGMENT_REF = re.compile(r"\{([a-z][a-z0-9_]*)(?:<([0-9]{1,2}))?\}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +30,18 @@ class Rule:
     require: re.Pattern[str] | None = None  # the secret must contain a match of this
 
 
-def _expand(pattern: str, fragments: Mapping[str, str], where: str) -> str:
+def _expand(
+    pattern: str,
+    fragments: Mapping[str, str],
+    where: str,
+    words: Mapping[str, object] | None = None,
+) -> str:
     def insert(match: re.Match[str]) -> str:
-        name = match.group(1)
+        name, back = match.group(1), match.group(2)
+        if back is not None:
+            if words is None or name not in words:
+                raise ValueError(f"{where}: {{{name}<{back}}} needs a [words] entry {name}")
+            return _behind(words[name], int(back), where)
         if name not in fragments:
             raise ValueError(f"{where}: unknown fragment {{{name}}}")
         return fragments[name]
@@ -60,6 +69,26 @@ def _case_variants(words: object, where: str) -> str:
     return _trie(sorted(forms))
 
 
+def _behind(words: object, skip: int, where: str) -> str:
+    """`{words<n}`: the n characters just matched follow one of the words, perhaps with `_`/`-`.
+
+    A lookbehind after a literal keeps the engine's fast scan for that literal; a pattern that
+    starts with many possible words is scanned several times slower.
+    """
+    if not isinstance(words, list) or not all(isinstance(word, str) and word for word in words):
+        raise ValueError(f"{where}: must be a list of non-empty words")
+    by_length: dict[int, set[str]] = {}
+    for word in words:
+        for form in (word.lower(), word.upper(), word.capitalize()):
+            by_length.setdefault(len(form), set()).add(re.escape(form))
+    tail = "." * skip
+    behinds = []
+    for _, forms in sorted(by_length.items()):
+        alternatives = "|".join(sorted(forms))
+        behinds += [f"(?<=(?:{alternatives}){tail})", f"(?<=(?:{alternatives})[_-]{tail})"]
+    return "(?:" + "|".join(behinds) + ")"
+
+
 def _trie(forms: list[str]) -> str:
     tails: dict[str, list[str]] = {}
     ends_here = False
@@ -78,16 +107,14 @@ def _trie(forms: list[str]) -> str:
 def load_rules(source: str) -> tuple[Rule, ...]:
     """Compile the rules of a TOML table given as text (the format of `secret_patterns.toml`)."""
     table = tomllib.loads(source)
-    fragments: dict[str, str] = {
-        name: _case_variants(words, f"words {name}")
-        for name, words in table.get("words", {}).items()
-    }
+    words: dict[str, object] = table.get("words", {})
+    fragments = {name: _case_variants(forms, f"words {name}") for name, forms in words.items()}
     for name, value in table.get("fragments", {}).items():
         fragments[name] = _expand(_joined(value, f"fragment {name}"), fragments, f"fragment {name}")
     rules: list[Rule] = []
     for number, row in enumerate(table.get("rule", []), start=1):
         where = f"rule {number} ({row.get('kind', '?')})"
-        pattern = _expand(_joined(row["pattern"], where), fragments, where)
+        pattern = _expand(_joined(row["pattern"], where), fragments, where, words)
         try:
             regex = re.compile(pattern, re.ASCII)
         except re.error as exc:
