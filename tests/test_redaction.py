@@ -150,6 +150,18 @@ PLANTED: list[tuple[str, str, list[tuple[str, str]]]] = [
         [("aws-access-key-id", AKID), ("aws-secret-key", SECRET)],
     ),
     (
+        "key id, secret and token as CSV and as three lines",
+        f"{ASID},{SECRET},{OLD_TOKEN}{'x' * 60}\n\n{ASID}\n{SECRET2}\n{'Zm9v' * 40}\n",
+        [
+            ("aws-access-key-id", ASID),
+            ("aws-secret-key", SECRET),
+            ("aws-session-token", OLD_TOKEN + "x" * 60),
+            ("aws-access-key-id", ASID),
+            ("aws-secret-key", SECRET2),
+            ("aws-session-token", "Zm9v" * 40),
+        ],
+    ),
+    (
         "key id and secret on adjacent lines",
         f"here are the keys for the sandbox:\n{AKID}\n{SECRET}\nthey stopped working today",
         [("aws-access-key-id", AKID), ("aws-secret-key", SECRET)],
