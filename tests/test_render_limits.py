@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.render import SlackMessage, denial_index, render_reply, violations
-from bot.render.escape import code_block, code_safe, escape_mrkdwn, inline_code
+from bot.render.escape import code_block, code_safe, escape_mrkdwn, inline_code, mark_arns
 from bot.render.limits import FALLBACK_TARGET, MESSAGE_BLOCKS_MAX, fit, slack_len
 from core.classifier import find_denials
 from core.record import DenialRecord, DenyKind, PolicyType, PrincipalKind, PrincipalRecord
@@ -84,6 +84,7 @@ def test_any_number_of_long_denials_respects_every_limit(
         recurrences=recurrences,
         resolved=[fix if i % 2 else None for i in range(n)],
         input_truncated=True,
+        share=n % 2 == 0,
     )
     _check(message, n)
 
@@ -132,6 +133,12 @@ def test_escape_mrkdwn() -> None:
     assert "@channel" not in escape_mrkdwn("ping @channel").lower()
     assert escape_mrkdwn("mail me@example.com") == "mail me@example.com"
     assert escape_mrkdwn("a\x00b\u202ec\r\nd") == "abc\nd"
+
+
+def test_mark_arns() -> None:
+    assert mark_arns("see arn:aws:iam::1:role/x.") == "see `arn:aws:iam::1:role/x`."
+    assert mark_arns("arn:aws:s3:::b/&lt;x&gt;;") == "`arn:aws:s3:::b/&lt;x&gt;`;"
+    assert mark_arns("no arn here: harn:x") == "no arn here: harn:x"
 
 
 def test_code_safe_never_leaves_a_closing_fence() -> None:

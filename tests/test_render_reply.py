@@ -12,10 +12,12 @@ import pytest
 from bot.render import (
     ACTION_LANG,
     ACTION_RESOLVE,
+    ACTION_SHARE,
     ACTION_WRONG,
     SimpleResolution,
     SlackMessage,
     denial_index,
+    mark_resolved,
     render_reply,
     violations,
 )
@@ -256,3 +258,52 @@ def test_a_resolved_reply_shows_who_and_drops_the_resolve_button(lang: str) -> N
     assert ACTION_WRONG in [b["action_id"] for b in _buttons(message.blocks)]
     unresolved = _reply(SCP, lang, incident_ids=[9])
     assert "<@U0BOB>" not in _all_text(unresolved)
+
+
+def test_the_ephemeral_answer_has_a_share_button_last() -> None:
+    message = _reply(SCP + "\n" + TYPO, "ko", incident_ids=[4, 5], share=True)
+    last = message.blocks[-1]
+    assert last["type"] == "actions"
+    assert [(b["action_id"], b["value"], b["text"]["text"]) for b in last["elements"]] == [
+        (ACTION_SHARE, "4,5", "채널에 공유")
+    ]
+    assert ACTION_SHARE not in json.dumps(_reply(SCP).blocks)
+
+
+def test_steps_show_arns_as_code() -> None:
+    steps = next(b for b in _reply(CROSS_ACCOUNT).blocks if b.get("block_id") == "iamdeny_d0_steps")
+    assert "`arn:aws:sqs:us-east-1:444455556666:order-events`" in steps["text"]["text"]
+    ko = next(
+        b for b in _reply(CROSS_ACCOUNT, "ko").blocks if b.get("block_id") == "iamdeny_d0_steps"
+    )
+    assert "`arn:aws:sqs:us-east-1:444455556666:order-events`의" in ko["text"]["text"]
+
+
+def test_mark_resolved_updates_one_denial_of_a_posted_reply() -> None:
+    posted = json.loads(json.dumps(_reply(SCP + "\n" + TYPO, incident_ids=[21, 22]).blocks))
+    resolution = SimpleResolution("U0BOB", NOW, "added the exception <!here>")
+    updated = mark_resolved(posted, 22, resolution, "en")
+    assert violations(updated) == []
+    ids = [b.get("block_id") for b in updated]
+    assert ids.index("iamdeny_d1_resolved") == ids.index("iamdeny_d1_actions") - 1
+    second = next(b for b in updated if b.get("block_id") == "iamdeny_d1_actions")
+    assert [el["action_id"] for el in second["elements"]] == [ACTION_WRONG, ACTION_LANG]
+    first = next(b for b in updated if b.get("block_id") == "iamdeny_d0_actions")
+    assert ACTION_RESOLVE in [el["action_id"] for el in first["elements"]]
+    note = next(b for b in updated if b.get("block_id") == "iamdeny_d1_resolved")
+    assert "<@U0BOB>" in note["elements"][0]["text"] and "<!here>" not in json.dumps(updated)
+    # Idempotent, and unknown ids change nothing.
+    assert mark_resolved(updated, 22, resolution, "en") == updated
+    assert mark_resolved(posted, 999, resolution, "en") == posted
+    # Same result as rendering the reply resolved in the first place.
+    fresh = _reply(SCP + "\n" + TYPO, incident_ids=[21, 22], resolved=[None, resolution])
+    assert updated == json.loads(json.dumps(fresh.blocks))
+
+
+def test_mark_resolved_at_the_block_limit_replaces_the_buttons() -> None:
+    lines = [SCP.replace("alice", f"user{i}") for i in range(30)]
+    message = _reply("\n".join(lines), incident_ids=list(range(1, 31)))
+    full = message.blocks + [{"type": "divider"}] * (50 - len(message.blocks))
+    updated = mark_resolved(full, 1, SimpleResolution("U0BOB"), "en")
+    assert len(updated) == 50 and violations(updated) == []
+    assert "iamdeny_d0_actions" not in [b.get("block_id") for b in updated]

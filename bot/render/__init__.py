@@ -7,7 +7,7 @@ escaped for mrkdwn; every Slack limit is kept (`limits.violations` checks a whol
 
 - messages (`SlackMessage`): `render_reply`, `render_help`, `render_incident_list`,
   `render_digest`, `render_secret_warning`, `render_credential_problem`;
-- blocks: `render_resolved_note`;
+- blocks: `render_resolved_note`, `mark_resolved` (a posted reply's blocks, one incident resolved);
 - views (dicts for `views.open` / `views.publish`): `resolve_modal`, `settings_modal`, `app_home`,
   with `read_resolve_note` / `read_settings` to read their submissions back.
 """
@@ -30,9 +30,11 @@ from bot.render.message import SlackMessage
 from bot.render.reply import (
     ACTION_LANG,
     ACTION_RESOLVE,
+    ACTION_SHARE,
     ACTION_WRONG,
     actions_block_id,
     denial_index,
+    mark_resolved,
     render_reply,
 )
 from bot.render.texts import LANGS, other_lang
@@ -63,6 +65,7 @@ __all__ = [
     "ACTION_LANG",
     "ACTION_OPEN_SETTINGS",
     "ACTION_RESOLVE",
+    "ACTION_SHARE",
     "ACTION_WRONG",
     "LANGS",
     "RESOLVE_CALLBACK_ID",
@@ -87,6 +90,7 @@ __all__ = [
     "code_safe",
     "denial_index",
     "escape_mrkdwn",
+    "mark_resolved",
     "other_lang",
     "read_resolve_note",
     "read_settings",

@@ -30,6 +30,7 @@ __all__ = [
     "inline_code",
     "is_channel_id",
     "is_user_id",
+    "mark_arns",
     "neutralise_mentions",
 ]
 
@@ -43,6 +44,11 @@ _BARE_MENTION = re.compile(r"([@＠])(?=(?:channel|here|everyone|group)\b)", re.
 # read differently from what it is).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _BACKTICK_RUN = re.compile(r"`{2,}")
+# An ARN in running text (after escaping): ASCII up to whitespace or a non-ASCII letter (a Korean
+# particle often follows it directly); trailing punctuation is left outside.
+_ARN = re.compile(r"(?<![\w`/])arn:[a-z][a-z0-9-]{0,30}:[!-_a-~]*")
+_ENTITY_END = re.compile(r"&(?:lt|gt|amp);$")
+_ARN_TAIL = ".,;:!?)]'\""
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,30}$")
 
@@ -91,6 +97,20 @@ def _redacted(text: str, limit: int | None) -> str:
     # Redact the whole text before any cut: a secret cut in half might no longer be recognised.
     text = redact(text).text
     return fit(text, limit) if limit is not None else text
+
+
+def mark_arns(escaped: str) -> str:
+    """Show every ARN in already-escaped running text as inline code, so an ARN's `*` or `_`
+    is not read as formatting and the ARN stands out from the sentence."""
+
+    def wrap(match: re.Match[str]) -> str:
+        arn = match.group(0)
+        body = arn.rstrip(_ARN_TAIL)
+        if _ENTITY_END.search(body + ";") and arn[len(body) :].startswith(";"):
+            body += ";"  # keep `&gt;` whole
+        return f"`{body}`{arn[len(body) :]}"
+
+    return _ARN.sub(wrap, escaped)
 
 
 def clean(text: str, limit: int | None = None) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final, TypeVar
 
 from bot.render.blocks import Block, actions, button, context, divider, header, section
-from bot.render.escape import clean, clean_inline, code_block, code_safe
+from bot.render.escape import clean, clean_inline, code_block, code_safe, mark_arns
 from bot.render.incidents import ResolutionLike, resolved_note_text
 from bot.render.labels import policy_label
 from bot.render.limits import (
@@ -46,9 +46,12 @@ if TYPE_CHECKING:
 __all__ = [
     "ACTION_LANG",
     "ACTION_RESOLVE",
+    "ACTION_SHARE",
     "ACTION_WRONG",
+    "SHARE_BLOCK_ID",
     "actions_block_id",
     "denial_index",
+    "mark_resolved",
     "render_reply",
 ]
 
@@ -58,6 +61,9 @@ ACTION_WRONG: Final = "iamdeny_wrong"
 """The "Not a denial / wrong" button; its value is the incident id."""
 ACTION_LANG: Final = "iamdeny_lang"
 """The other-language button; its value is the language to switch to (`en` or `ko`)."""
+ACTION_SHARE: Final = "iamdeny_share"
+"""The "Share in channel" button of an ephemeral answer; its value is the incident ids."""
+SHARE_BLOCK_ID: Final = "iamdeny_share"
 
 ARTEFACT_CHARS_TOTAL: Final = 9000  # shared by every artefact body in one message
 ARTEFACT_CHARS_MIN: Final = 400
@@ -243,7 +249,7 @@ def _part(
         )
 
     warnings = [
-        t(lang, "reply.warning", text=clean(w, 1500))
+        t(lang, "reply.warning", text=mark_arns(clean(w, 1500)))
         for w in remedy.warnings
         if w not in drop_warnings
     ]
@@ -284,7 +290,7 @@ def _part(
         verdict_mrkdwn=clean(verdict),
         fixers=fixers.replace("\n", ", "),
         fields=fields,
-        steps=[clean(step, 1200) for step in remedy.steps],
+        steps=[mark_arns(clean(step, 1200)) for step in remedy.steps],
         artefacts=[(clean(a.title, 200), redact(a.body).text) for a in remedy.artefacts],
         warnings=warnings,
         seen=seen,
@@ -294,8 +300,9 @@ def _part(
     )
 
 
-def _layout(parts: list[_Part], head: list[Block]) -> tuple[list[Block], list[_Part]]:
-    """The blocks at the richest level that fits, and the parts left for the summary."""
+def _layout(parts: list[_Part], head: list[Block], reserve: int) -> tuple[list[Block], list[_Part]]:
+    """The blocks at the richest level that fits (leaving `reserve` blocks for the end of the
+    message), and the parts left for the summary."""
     for level in range(4):
         shown_artefacts = sum(
             len(p.artefacts) if level == 0 else min(1, len(p.artefacts)) for p in parts
@@ -304,11 +311,11 @@ def _layout(parts: list[_Part], head: list[Block]) -> tuple[list[Block], list[_P
         for p in parts:
             p.artefact_budget = budget
         per = [p.blocks(level) for p in parts]
-        total = len(head) + sum(len(b) for b in per) + len(parts) - 1
+        total = len(head) + sum(len(b) for b in per) + len(parts) - 1 + reserve
         if total <= MESSAGE_BLOCKS_MAX:
             return _join(head, per), []
     # Level 3 for as many as fit, leaving a divider and the summary section.
-    room = MESSAGE_BLOCKS_MAX - len(head) - 2
+    room = MESSAGE_BLOCKS_MAX - len(head) - reserve - 2
     kept: list[list[Block]] = []
     used = 0
     for blocks in per:
@@ -338,6 +345,7 @@ def render_reply(
     recurrences: Sequence[Recurrence | None] = (),
     input_truncated: bool = False,
     resolved: Sequence[ResolutionLike | None] = (),
+    share: bool = False,
 ) -> SlackMessage:
     """The thread reply for the denials of one paste.
 
@@ -346,6 +354,8 @@ def render_reply(
     one, no "Resolved"/"wrong" buttons), its recurrence in the workspace, and its resolution once
     resolved (then the reply shows who resolved it and drops the "Resolved" button).
     `input_truncated` says the paste was cut before it was read (also taken from the records).
+    `share` adds a "Share in channel" button at the end (for the ephemeral `/iamdeny <paste>`
+    answer; its value is the incident ids, comma-separated, or `-` when there are none).
     """
     check_lang(lang)
     if len(remediations) != len(denials):
@@ -373,12 +383,22 @@ def render_reply(
     head: list[Block] = []
     if truncated:
         head.append(context([t(lang, "reply.input_truncated")], block_id="iamdeny_truncated"))
-    blocks, rest = _layout(parts, head)
+    tail: list[Block] = []
+    if share:
+        value = ",".join(str(i) for i in incident_ids if i is not None) or "-"
+        tail.append(
+            actions(
+                [button(t(lang, "buttons.share"), ACTION_SHARE, value, style="primary")],
+                block_id=SHARE_BLOCK_ID,
+            )
+        )
+    blocks, rest = _layout(parts, head, len(tail))
     if rest:
         lines = [p.summary_line() for p in rest]
         text = t(lang, "reply.more", count=len(rest)) + "\n" + "\n".join(lines)
         blocks.append(divider())
         blocks.append(section(fit(text, SECTION_TEXT_MAX), block_id="iamdeny_more"))
+    blocks.extend(tail)
 
     intro = (
         t(lang, "reply.fallback_one") if count == 1 else t(lang, "reply.fallback_many", count=count)
@@ -387,3 +407,42 @@ def render_reply(
     if truncated:
         fallback += "\n" + t(lang, "reply.input_truncated")
     return SlackMessage(text=fit(fallback, FALLBACK_TARGET), blocks=blocks)
+
+
+def mark_resolved(
+    blocks: Sequence[Block], incident_id: int, resolution: ResolutionLike, lang: str
+) -> list[Block]:
+    """A reply's blocks (as posted, e.g. from an interaction payload's `message.blocks`) with
+    incident `incident_id` shown as resolved: its "Resolved" button removed and the resolved line
+    added above its buttons (replacing an earlier one). At the 50-block limit the line takes the
+    buttons' place. Blocks that hold no such incident come back unchanged."""
+    check_lang(lang)
+    out = [dict(b) for b in blocks]
+    value = str(incident_id)
+    where = next(
+        (
+            i
+            for i, b in enumerate(out)
+            if b.get("type") == "actions"
+            and denial_index(b.get("block_id")) is not None
+            and any(
+                el.get("action_id") in (ACTION_RESOLVE, ACTION_WRONG) and el.get("value") == value
+                for el in b.get("elements", [])
+            )
+        ),
+        None,
+    )
+    if where is None:
+        return out
+    index = denial_index(out[where].get("block_id"))
+    note_id = f"iamdeny_d{index}_resolved"
+    note = context([resolved_note_text(resolution, lang)], block_id=note_id)
+    out = [b for b in out if b.get("block_id") != note_id]
+    where = next(i for i, b in enumerate(out) if b.get("block_id") == actions_block_id(index or 0))
+    remaining = [el for el in out[where]["elements"] if el.get("action_id") != ACTION_RESOLVE]
+    if len(out) + 1 > MESSAGE_BLOCKS_MAX or not remaining:
+        out[where] = note
+    else:
+        out[where] = {**out[where], "elements": remaining}
+        out.insert(where, note)
+    return out
