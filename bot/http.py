@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import json
 import logging
+import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from http import HTTPStatus
@@ -83,16 +84,20 @@ class SlackWSGI:
             return _plain(start_response, 404, "Not Found")
         except Exception as exc:  # never a traceback with a body in it
             _log.error("HTTP %s %s failed: %s", method, path, type(exc).__name__)
-            return _plain(start_response, 500, "Internal Server Error")
+            data = b"Internal Server Error"
+            start_response(
+                _status(500),
+                [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(data)))],
+                sys.exc_info(),
+            )
+            return [data]
 
     # --- Slack requests --------------------------------------------------------------------------
 
     def _events(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         body = _read_capped(environ, self.max_body_bytes)
         if body is None:
-            return _plain(
-                start_response, 413, "Request Entity Too Large", [("Connection", "close")]
-            )
+            return _plain(start_response, 413, "Request Entity Too Large")
         timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP")
         signature = environ.get("HTTP_X_SLACK_SIGNATURE")
         if not signature_ok(self._secret, timestamp, signature, body):

@@ -116,8 +116,11 @@ def bot_settings(fake_slack: FakeSlack, db_url: str) -> Settings:
 
 
 @pytest.fixture
-def make_bot(bot_settings: Settings) -> Iterator[Callable[..., BotServer]]:
-    """`make_bot(**overrides)`: a new app instance served on loopback (closed after the test)."""
+def make_bot(bot_settings: Settings, fake_slack: FakeSlack) -> Iterator[Callable[..., BotServer]]:
+    """`make_bot(**overrides)`: a new app instance served on loopback (closed after the test).
+
+    The fake's call log is cleared once the app is up (its start-up `auth.test` is not counted).
+    """
     servers: list[BotServer] = []
 
     def make(**overrides: Any) -> BotServer:
@@ -134,6 +137,7 @@ def make_bot(bot_settings: Settings) -> Iterator[Callable[..., BotServer]]:
         thread.start()
         bot = BotServer(wsgi, deps, store, settings, server, thread)
         servers.append(bot)
+        fake_slack.clear_calls()
         return bot
 
     yield make

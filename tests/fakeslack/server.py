@@ -189,6 +189,11 @@ class FakeSlack:
         with self._lock:
             self._faults.clear()
 
+    def clear_calls(self) -> None:
+        """Forget the call log (e.g. an app's start-up `auth.test`)."""
+        with self._lock:
+            self._calls.clear()
+
     def reset(self) -> None:
         """Forget calls, faults, messages (teams and users stay)."""
         with self._lock:
