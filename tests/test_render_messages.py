@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -12,16 +13,26 @@ from bot.render import (
     ACTION_RESOLVE,
     SimpleResolution,
     SlackMessage,
+    render_admin_only,
     render_credential_problem,
+    render_feedback_thanks,
     render_help,
     render_incident_list,
+    render_incident_not_found,
+    render_lang_set,
+    render_no_denial,
+    render_resolve_done,
+    render_resolve_usage,
     render_resolved_note,
     render_secret_warning,
+    render_settings_saved,
+    render_unavailable,
     resolution_of,
     violations,
 )
 from core.credentials import CREDENTIAL_PATTERNS
 from core.redaction import known_kinds
+from core.store.settings import WorkspaceSettings
 
 NOW = datetime(2026, 11, 30, 9, tzinfo=UTC)
 
@@ -160,3 +171,26 @@ def test_resolved_note() -> None:
     incident = make_incident(1, status="resolved", resolved_by="U0A", resolution_note="n")
     assert resolution_of(incident) == SimpleResolution("U0A", None, "n")
     assert resolution_of(make_incident(2)) is None
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_notices_are_valid_and_in_the_language(lang: str) -> None:
+    settings = WorkspaceSettings("T1", "en", "C0DIGEST", 2, 10, "Asia/Seoul", True)
+    messages = [
+        render_lang_set(lang),
+        render_resolve_done(12, lang),
+        render_resolve_usage(lang),
+        render_incident_not_found("12<!here>", lang),
+        render_admin_only(lang),
+        render_settings_saved(settings, lang),
+        render_feedback_thanks(lang),
+        render_no_denial(lang),
+        render_unavailable(lang),
+    ]
+    for message in messages:
+        assert violations(message.blocks, text=message.text) == []
+        assert ("<!here>" not in _raw(message)) and "<id>" not in _raw(message)
+        assert bool(re.search(r"[가-힣]", message.text)) == (lang == "ko"), message.text
+    assert "#12" in messages[1].text
+    assert "`12&lt;!here&gt;`" in messages[3].text
+    assert "<#C0DIGEST>" in _raw(messages[5])

@@ -6,7 +6,10 @@ from a paste (or typed by a user, such as a resolution note) is redacted (`core.
 escaped for mrkdwn; every Slack limit is kept (`limits.violations` checks a whole surface).
 
 - messages (`SlackMessage`): `render_reply`, `render_help`, `render_incident_list`,
-  `render_digest`, `render_secret_warning`, `render_credential_problem`;
+  `render_digest`, `render_secret_warning`, `render_credential_problem`, and the short notices
+  (`render_lang_set`, `render_resolve_done`, `render_resolve_usage`, `render_incident_not_found`,
+  `render_admin_only`, `render_settings_saved`, `render_feedback_thanks`, `render_no_denial`,
+  `render_unavailable`);
 - blocks: `render_resolved_note`, `mark_resolved` (a posted reply's blocks, one incident resolved);
 - views (dicts for `views.open` / `views.publish`): `resolve_modal`, `settings_modal`, `app_home`,
   with `read_resolve_note` / `read_settings` to read their submissions back.
@@ -27,6 +30,17 @@ from bot.render.incidents import (
 )
 from bot.render.limits import violations
 from bot.render.message import SlackMessage
+from bot.render.notices import (
+    render_admin_only,
+    render_feedback_thanks,
+    render_incident_not_found,
+    render_lang_set,
+    render_no_denial,
+    render_resolve_done,
+    render_resolve_usage,
+    render_settings_saved,
+    render_unavailable,
+)
 from bot.render.reply import (
     ACTION_LANG,
     ACTION_RESOLVE,
@@ -94,13 +108,22 @@ __all__ = [
     "other_lang",
     "read_resolve_note",
     "read_settings",
+    "render_admin_only",
     "render_credential_problem",
     "render_digest",
+    "render_feedback_thanks",
     "render_help",
     "render_incident_list",
+    "render_incident_not_found",
+    "render_lang_set",
+    "render_no_denial",
     "render_reply",
+    "render_resolve_done",
+    "render_resolve_usage",
     "render_resolved_note",
     "render_secret_warning",
+    "render_settings_saved",
+    "render_unavailable",
     "resolution_of",
     "resolve_modal",
     "settings_modal",
