@@ -33,6 +33,9 @@ from core.store.models import Base
 
 POSTGRES_ENV = "IAMDENY_TEST_POSTGRES_URL"
 
+# The Slack bot's end-to-end harness (fake Slack, the app on loopback): fixtures in conftest_bot.py.
+pytest_plugins = ["conftest_bot"]
+
 
 @dataclass
 class _Postgres:

@@ -7,11 +7,22 @@ workspace over the last 7 days, the current incidents included, and its last res
 from __future__ import annotations
 
 from bot.pipeline.intake import Intake
-from bot.pipeline.standin_render import SlackMessage, render_reply, render_secret_warning
+from bot.render import (
+    SlackMessage,
+    render_credential_problem,
+    render_reply,
+    render_secret_warning,
+)
 from core.remediation import remediate
 from core.store import Recurrence, Store, recurrences
 
-__all__ = ["RECURRENCE_DAYS", "SlackMessage", "compose_reply", "compose_secret_warning"]
+__all__ = [
+    "RECURRENCE_DAYS",
+    "SlackMessage",
+    "compose_credential_note",
+    "compose_reply",
+    "compose_secret_warning",
+]
 
 RECURRENCE_DAYS = 7
 
@@ -39,18 +50,6 @@ def compose_secret_warning(intake: Intake, lang: str) -> SlackMessage:
 
 
 def compose_credential_note(intake: Intake, lang: str) -> SlackMessage:
-    """A short direct-message answer: the paste is a credential problem, not a policy denial."""
+    """A direct-message answer: the paste is a credential problem, not a policy denial."""
     kind = intake.credential.kind if intake.credential else "credentials"
-    if lang == "ko":
-        text = (
-            f"이 오류는 정책 거부가 아니라 자격 증명 문제입니다 (`{kind}`). 자격 증명을 새로 "
-            "받거나(예: `aws sso login`) 설정을 확인하세요."
-        )
-    else:
-        text = (
-            f"This is a credential problem (`{kind}`), not a policy denial: refresh your "
-            "credentials (e.g. `aws sso login`) or check your configuration."
-        )
-    return SlackMessage(
-        text=text, blocks=[{"type": "section", "text": {"type": "mrkdwn", "text": text}}]
-    )
+    return render_credential_problem(kind, lang)

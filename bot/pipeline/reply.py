@@ -118,9 +118,7 @@ def _update_posted_reply(deps: Deps, client: Any, intake: Intake) -> None:
         time.sleep(0.25)
     lang = _language(deps, client, intake)
     reply = _compose(deps, intake, lang)
-    client.chat_update(
-        channel=message.channel_id, ts=existing.reply_ts, text=reply.text, blocks=reply.blocks
-    )
+    client.chat_update(channel=message.channel_id, ts=existing.reply_ts, **reply.to_kwargs())
     _warn_about_secrets(client, intake, lang)
 
 

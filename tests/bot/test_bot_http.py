@@ -7,9 +7,10 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
-from conftest import SIGNING_SECRET, BotServer, DbSwitch
+from conftest_bot import SIGNING_SECRET, BotServer, DbSwitch
 from fakeslack import FakeSlack
 from slackreq import event_callback, message_event, sign
 
@@ -25,13 +26,16 @@ DENIAL = (
 MARKER = "needle-7f3a9c-in-the-body"
 
 
-def _raw(body: dict) -> bytes:
+def _raw(body: dict[str, Any]) -> bytes:
     return json.dumps(body).encode()
 
 
 def _bad_requests() -> list[tuple[str, Callable[[bytes], dict[str, str]]]]:
     now = int(time.time())
-    good = lambda raw, ts=now: sign(SIGNING_SECRET, raw, ts)  # noqa: E731
+
+    def good(raw: bytes, ts: int = now) -> dict[str, str]:
+        return sign(SIGNING_SECRET, raw, ts)
+
     return [
         ("wrong-secret", lambda raw: sign("not-the-secret", raw)),
         ("stale-301s", lambda raw: good(raw, now - 301)),

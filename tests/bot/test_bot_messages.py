@@ -6,9 +6,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
-from conftest import BotServer, DbSwitch
+from conftest_bot import BotServer, DbSwitch
 from fakeslack import DEFAULT_TEAM, FakeSlack, Fault
 from slackreq import event_callback, message_changed, message_event, message_subtype, new_ts
 
@@ -110,7 +111,7 @@ def test_other_bots_attachments_and_blocks_are_read(bot: BotServer, fake_slack: 
     fake_slack.wait_for("chat.postMessage", 2)
     incidents = _incidents(bot)
     # One incident each: `text` repeated in `fallback` and in the rich-text block counts once.
-    assert sorted(i.action for i in incidents) == ["dynamodb:PutItem", "s3:PutObject"]
+    assert sorted(str(i.action) for i in incidents) == ["dynamodb:PutItem", "s3:PutObject"]
     bot_incident = next(i for i in incidents if i.action == "s3:PutObject")
     assert bot_incident.reporter_id is None  # a bot is not one of the "people"
 
@@ -201,7 +202,7 @@ def test_chatter_gets_nothing(bot: BotServer, fake_slack: FakeSlack) -> None:
     ],
 )
 def test_ignored_events_get_2xx_and_nothing(
-    bot: BotServer, fake_slack: FakeSlack, body: dict
+    bot: BotServer, fake_slack: FakeSlack, body: dict[str, Any]
 ) -> None:
     resp = bot.slack.send_event(body)
     assert resp.status == 200, resp.text

@@ -8,7 +8,7 @@ from http.cookies import SimpleCookie
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import BotServer
+from conftest_bot import BotServer
 from fakeslack import FakeSlack, Team
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slackreq import event_callback, message_event

@@ -63,7 +63,7 @@ class BotServer:
 
     def __post_init__(self) -> None:
         self.slack = SlackRequests(
-            self.settings.slack_signing_secret.get_secret_value()  # type: ignore[union-attr]
+            self.settings.slack_signing_secret.get_secret_value()
             if self.settings.slack_signing_secret
             else "",
             self.url,
@@ -71,8 +71,8 @@ class BotServer:
 
     @property
     def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self.server.server_address[1]
+        return f"http://127.0.0.1:{port}"
 
     def get(self, path: str, headers: dict[str, str] | None = None) -> HttpResponse:
         return self.slack.get(path, headers)
