@@ -156,3 +156,10 @@ def test_fit_respects_the_limit_and_never_cuts_an_entity(text: str, limit: int) 
     assert slack_len(cut) <= limit
     body = cut.removesuffix("…")
     assert body.count("&") == body.count(";")
+
+
+def test_raw_text_is_cut_at_the_limit_not_at_a_lone_angle_bracket() -> None:
+    raw = "a < b " + "x" * 100
+    assert fit(raw, 50, escaped=False) == raw[:49] + "…"
+    assert fit(escape_mrkdwn(raw), 50).startswith("a &lt; b xxx")
+    assert fit("see <@U1> and more text", 8) == "see…"

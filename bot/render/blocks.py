@@ -47,7 +47,7 @@ Block = dict[str, Any]
 
 def plain(text: str, limit: int = SECTION_TEXT_MAX) -> dict[str, Any]:
     """A `plain_text` object (emoji on), cut to `limit`."""
-    return {"type": "plain_text", "text": fit(text or " ", limit), "emoji": True}
+    return {"type": "plain_text", "text": fit(text or " ", limit, escaped=False), "emoji": True}
 
 
 def mrkdwn(text: str, limit: int = SECTION_TEXT_MAX) -> dict[str, Any]:

@@ -59,7 +59,11 @@ def secret_kind_label(kind: str, lang: str) -> str:
     """A reader's name for a redaction kind (`aws-secret-key` → "an AWS secret access key"); a
     kind we have no name for yet is shown as inline code ("a secret (`new-kind`)")."""
     key = _SECRET_KINDS.get(kind)
-    return t(lang, key) if key else t(lang, "secret_kind.other", kind=inline_code(fit(kind, 60)))
+    return (
+        t(lang, key)
+        if key
+        else t(lang, "secret_kind.other", kind=inline_code(fit(kind, 60, escaped=False)))
+    )
 
 
 def render_secret_warning(kinds: Sequence[str], lang: str) -> SlackMessage:

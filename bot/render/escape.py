@@ -96,7 +96,7 @@ def inline_code(text: str) -> str:
 def _redacted(text: str, limit: int | None) -> str:
     # Redact the whole text before any cut: a secret cut in half might no longer be recognised.
     text = redact(text).text
-    return fit(text, limit) if limit is not None else text
+    return fit(text, limit, escaped=False) if limit is not None else text
 
 
 def mark_arns(escaped: str) -> str:

@@ -31,7 +31,9 @@ def render_help(lang: str, *, unknown: str | None = None) -> SlackMessage:
     blocks: list[Block] = [header(t(lang, "help.title"), block_id="iamdeny_help_head")]
     lead: list[str] = []
     if unknown is not None and unknown.strip():
-        lead.append(t(lang, "help.unknown", command=inline_code(fit(unknown.strip(), 80))))
+        lead.append(
+            t(lang, "help.unknown", command=inline_code(fit(unknown.strip(), 80, escaped=False)))
+        )
     lead.append(t(lang, "help.intro"))
     blocks.append(section("\n".join(lead), block_id="iamdeny_help_intro"))
     lines = [f"{inline_code(usage)}  {t(lang, key)}" for usage, key in COMMANDS]

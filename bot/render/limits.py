@@ -87,8 +87,10 @@ def _safe_cut(text: str, end: int) -> str:
     return head
 
 
-def fit(text: str, limit: int, suffix: str = ELLIPSIS) -> str:
-    """`text` if it fits in `limit`, else its longest safe prefix followed by `suffix`."""
+def fit(text: str, limit: int, suffix: str = ELLIPSIS, *, escaped: bool = True) -> str:
+    """`text` if it fits in `limit`, else its longest prefix followed by `suffix`. For `escaped`
+    (mrkdwn) text the cut never splits an entity or a `<…>` sequence; pass `escaped=False` to cut
+    raw text (before escaping) exactly at the limit."""
     if slack_len(text) <= limit:
         return text
     room = limit - slack_len(suffix)
@@ -97,7 +99,8 @@ def fit(text: str, limit: int, suffix: str = ELLIPSIS) -> str:
     end = room
     while end > 0 and slack_len(text[:end]) > room:  # only when there are astral characters
         end -= max(1, (slack_len(text[:end]) - room) // 2)
-    return _safe_cut(text, end).rstrip() + suffix
+    head = _safe_cut(text, end) if escaped else text[:end]
+    return head.rstrip() + suffix
 
 
 # --- checking ---------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ def render_resolve_usage(lang: str) -> SlackMessage:
 def render_incident_not_found(incident_id: int | str, lang: str) -> SlackMessage:
     """No incident with that id in this workspace (the id as typed, escaped)."""
     check_lang(lang)
-    shown = inline_code(fit(str(incident_id), 40))
+    shown = inline_code(fit(str(incident_id), 40, escaped=False))
     return _notice(
         t(lang, "notice.not_found", id=shown), "iamdeny_not_found", t(lang, "notice.list_hint")
     )

@@ -138,7 +138,7 @@ class _Part:
         while slack_len(body) > limit:
             cut = True
             target = max(1, min(len(raw), limit) * 9 // 10)
-            raw = fit(raw, target, "\n…")
+            raw = fit(raw, target, "\n…", escaped=False)
             body = code_safe(raw)
         text = head + code_block(body) + (note if cut else "")
         return section(text, block_id=self._id(f"art{j}"))
