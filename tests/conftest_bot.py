@@ -13,7 +13,8 @@ requests. Reusable by every bot test (commands, actions, App Home, digests):
 - `db_switch` — `db_switch(store)` returns a switch; `switch.down()` makes every statement on
   that store's engine fail with OperationalError (a database outage), `switch.up()` ends it.
 
-Everything shuts down at the end of the test. Tests using these are marked `db` by the module.
+Everything shuts down at the end of the test; mark modules using these `pytest.mark.db`. Signed
+request builders are in `tests/slackreq.py`, the fake Slack in `tests/fakeslack/`.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from socketserver import ThreadingMixIn
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
@@ -31,10 +32,12 @@ from slackreq import HttpResponse, SlackRequests
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
-from bot.deps import Deps
-from bot.http import SlackWSGI, create_wsgi_app
-from bot.settings import Settings
 from core.store import Store
+
+if TYPE_CHECKING:  # imported in the fixtures, so that other test runs do not load slack_bolt
+    from bot.deps import Deps
+    from bot.http import SlackWSGI
+    from bot.settings import Settings
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 
@@ -105,6 +108,8 @@ def fake_slack(_fake_slack_server: FakeSlack) -> FakeSlack:
 @pytest.fixture
 def bot_settings(fake_slack: FakeSlack, db_url: str) -> Settings:
     """Single-workspace settings on the test database and the fake Slack."""
+    from bot.settings import Settings
+
     return Settings.load(
         slack_bot_token=DEFAULT_TEAM.bot_token,
         slack_signing_secret=SIGNING_SECRET,
@@ -122,6 +127,9 @@ def make_bot(bot_settings: Settings, fake_slack: FakeSlack) -> Iterator[Callable
     The fake's call log is cleared once the app is up (its start-up `auth.test` is not counted).
     """
     servers: list[BotServer] = []
+
+    from bot.deps import Deps
+    from bot.http import create_wsgi_app
 
     def make(**overrides: Any) -> BotServer:
         settings = bot_settings.model_copy(update=overrides) if overrides else bot_settings
