@@ -77,3 +77,15 @@ def test_t_fills_placeholders_and_rejects_unknowns() -> None:
         t("en", "reply.seen")
     with pytest.raises(ValueError, match="unsupported language"):
         t("fr", "reply.seen", count=1, days=1)
+
+
+def test_the_renderers_import_neither_slack_nor_the_database() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bot.render; "
+        "print(sorted(m for m in ('slack_bolt', 'slack_sdk', 'sqlalchemy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

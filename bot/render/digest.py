@@ -9,7 +9,7 @@ Slack's limits (about 20 blocks).
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.render import fmt
@@ -20,8 +20,9 @@ from bot.render.labels import policy_label, policy_type_label
 from bot.render.limits import FALLBACK_TARGET, fit
 from bot.render.message import SlackMessage
 from bot.render.texts import check_lang, t
-from core.digest.model import Breakdown, Change, Digest, RecurringDenial
-from core.digest.period import PeriodKind
+
+if TYPE_CHECKING:
+    from core.digest.model import Breakdown, Change, Digest, RecurringDenial
 
 __all__ = ["recurring_line", "render_digest"]
 
@@ -55,7 +56,7 @@ def _change(item: Change, lang: str) -> str:
 
 def _title(digest: Digest, lang: str) -> str:
     period = digest.period
-    if period.kind is PeriodKind.ISO_WEEK:
+    if period.kind == "iso_week":  # PeriodKind.ISO_WEEK (a StrEnum)
         return t(lang, "digest.title_week", week=period.label)
     days = max(1, round((period.end - period.start).total_seconds() / 86400))
     return t(lang, "digest.title_days", days=days)

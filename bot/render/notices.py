@@ -6,13 +6,17 @@ typed is escaped. The listeners send these as ephemeral messages or `respond()` 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.render.blocks import Block, context, section
 from bot.render.escape import inline_code
 from bot.render.limits import FALLBACK_TARGET, fit
 from bot.render.message import SlackMessage
 from bot.render.texts import check_lang, t
 from bot.render.views import settings_summary
-from core.store.settings import WorkspaceSettings
+
+if TYPE_CHECKING:
+    from core.store.settings import WorkspaceSettings
 
 __all__ = [
     "render_admin_only",

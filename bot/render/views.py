@@ -29,11 +29,11 @@ from bot.render.escape import clean_inline, escape_mrkdwn
 from bot.render.incidents import ACTION_LIST_RESOLVE, incident_line
 from bot.render.limits import PRIVATE_METADATA_MAX, VIEW_BLOCKS_MAX
 from bot.render.texts import LANGS, check_lang, t
-from core.digest.model import Digest, RecurringDenial
-from core.store.settings import WorkspaceSettings
 
 if TYPE_CHECKING:
+    from core.digest.model import Digest, RecurringDenial
     from core.store.incidents import Incident
+    from core.store.settings import WorkspaceSettings
 
 __all__ = [
     "ACTION_OPEN_SETTINGS",
@@ -336,7 +336,9 @@ def app_home(
     """The App Home tab: the viewer's open incidents (with "Resolve" buttons), the workspace's top
     recurring denials this week, and the settings (a button for admins)."""
     check_lang(lang)
-    recurring = top_recurring.top_recurring if isinstance(top_recurring, Digest) else top_recurring
+    recurring: Sequence[RecurringDenial] = (
+        top_recurring if isinstance(top_recurring, Sequence) else top_recurring.top_recurring
+    )
     blocks: list[Block] = [
         header(t(lang, "home.title"), block_id="iamdeny_home_head"),
         context([t(lang, "home.intro")], block_id="iamdeny_home_intro"),
