@@ -21,6 +21,9 @@ value, so a mistyped secret cannot end up in a log.
 | `IAMDENY_REPLY_WORKERS` | `8` | per-process threads that post replies after the ack |
 | `IAMDENY_LOCALE_CACHE_SECONDS` | `600` | how long a user's Slack locale is cached |
 | `IAMDENY_LOG_LEVEL` | `INFO` | log level (Slack library loggers never go below INFO) |
+| `IAMDENY_DIGEST_INTERVAL_SECONDS` | `60` | how often the `worker` checks for due digests |
+| `IAMDENY_DIGEST_CATCH_UP_HOURS` | `24` | a digest missed by longer than this is not posted late |
+| `IAMDENY_DIGEST_LEASE_SECONDS` | `600` | a digest claim older than this (a crashed post) is retried |
 """
 
 from __future__ import annotations
@@ -66,6 +69,9 @@ class Settings(BaseSettings):
     iamdeny_reply_workers: int = Field(default=8, ge=1, le=256)
     iamdeny_locale_cache_seconds: int = Field(default=600, ge=0)
     iamdeny_log_level: str = "INFO"
+    iamdeny_digest_interval_seconds: float = Field(default=60.0, gt=0, le=3600)
+    iamdeny_digest_catch_up_hours: int = Field(default=24, ge=1, le=144)
+    iamdeny_digest_lease_seconds: int = Field(default=600, ge=5, le=86400)
 
     # --- field checks (messages never include the value) ------------------------------------
 

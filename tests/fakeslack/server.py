@@ -3,7 +3,9 @@
 Methods (POST or GET under `/api/<method>`; form, JSON or query parameters; token from the
 `Authorization: Bearer` header, the `token` parameter, or Basic auth for `oauth.v2.access`):
 
-- `auth.test`, `users.info` (with `include_locale`), `conversations.info`;
+- `auth.test`, `users.info` (with `include_locale`), `conversations.info`,
+  `conversations.history` (newest first, `oldest`, `limit`/`cursor`, message `metadata` with
+  `include_all_metadata`);
 - `chat.postMessage`, `chat.update`, `chat.delete`, `chat.postEphemeral`, `chat.getPermalink`;
 - `views.open`, `views.update`, `views.push`, `views.publish`;
 - `oauth.v2.access` (codes registered with `add_oauth_code`), `apps.uninstall`;
@@ -16,7 +18,8 @@ Message ts values are unique and increasing (`<seconds>.<6 digits>`). Every requ
 Faults (`add_fault(Fault(...))`) apply to matching requests in order, each `times` times (or with
 probability `rate`, seeded): an HTTP status (429 with `Retry-After`, 500, 503), a Slack error
 (`error="channel_not_found"` with HTTP 200), a dropped connection (closed before any answer, the
-call not performed), or a delay before answering.
+call not performed), a call performed and then dropped unanswered (`drop_after=True`: the
+client cannot know it happened), or a delay before answering.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ class Fault:
     retry_after: int | None = None
     error: str | None = None
     drop: bool = False
+    drop_after: bool = False  # perform the call, then close the connection unanswered
     delay: float = 0.0
     times: int | None = 1  # None: forever (or per `rate`)
     rate: float | None = None  # apply with this probability instead of `times`
@@ -325,6 +329,36 @@ def _conversations_info(
     }
 
 
+def _conversations_history(
+    fake: FakeSlack, params: dict[str, Any], team: Team, _b: Any
+) -> dict[str, Any]:
+    channel = params.get("channel", "")
+    if not channel:
+        return {"ok": False, "error": "channel_not_found"}
+    oldest = float(params.get("oldest") or 0)
+    limit = max(1, min(int(params.get("limit") or 100), 1000))
+    start = int(params.get("cursor") or 0)
+    with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+    with fake._lock:
+        found = [
+            dict(m)
+            for ts, m in fake.messages.get(channel, {}).items()
+            if float(ts) > oldest and m.get("team") in (None, team.team_id)
+        ]
+    found.sort(key=lambda m: float(m["ts"]), reverse=True)
+    page = found[start : start + limit]
+    if not with_metadata:
+        for message in page:
+            message.pop("metadata", None)
+    more = start + limit < len(found)
+    return {
+        "ok": True,
+        "messages": page,
+        "has_more": more,
+        "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+    }
+
+
 def _require(params: dict[str, Any], *names: str) -> str | None:
     for name in names:
         if not params.get(name):
@@ -353,6 +387,8 @@ def _post_message(fake: FakeSlack, params: dict[str, Any], team: Team, _b: Any) 
         "thread_ts": params.get("thread_ts"),
         "team": team.team_id,
     }
+    if isinstance(params.get("metadata"), dict):
+        message["metadata"] = params["metadata"]
     with fake._lock:
         fake.messages.setdefault(params["channel"], {})[ts] = message
     return {"ok": True, "channel": params["channel"], "ts": ts, "message": message}
@@ -472,6 +508,7 @@ _METHODS: dict[str, Callable[..., dict[str, Any]]] = {
     "auth.test": _auth_test,
     "users.info": _users_info,
     "conversations.info": _conversations_info,
+    "conversations.history": _conversations_history,
     "chat.postMessage": _post_message,
     "chat.update": _update,
     "chat.delete": _delete,
@@ -526,7 +563,7 @@ class _Handler(BaseHTTPRequestHandler):
                     return
             else:
                 params.update({k: v[-1] for k, v in parse_qs(raw.decode("utf-8")).items()})
-        for key in ("blocks", "attachments"):
+        for key in ("blocks", "attachments", "metadata"):
             if isinstance(params.get(key), str):
                 with contextlib.suppress(ValueError):
                     params[key] = json.loads(params[key])
@@ -536,6 +573,13 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
+            if fault.drop_after:
+                body = fake.handle(method, params, token, basic)
+                fake._log(Call(method, params, token, now, "ok" if body.get("ok") else "dropped"))
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                return
             if fault.drop:
                 fake._log(Call(method, params, token, now, "dropped"))
                 self.close_connection = True
