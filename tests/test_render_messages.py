@@ -46,14 +46,15 @@ def test_help_lists_every_subcommand(lang: str) -> None:
     message = render_help(lang)
     assert violations(message.blocks, text=message.text) == []
     raw = _raw(message)
+    note, paste = ("note", "paste") if lang == "en" else ("메모", "오류 내용")
     for usage in (
-        "/iamdeny &lt;paste&gt;",
-        "help",
-        "digest",
-        "list",
-        "resolve &lt;id&gt; &lt;note&gt;",
-        "lang en|ko",
-        "settings",
+        f"`/iamdeny &lt;{paste}&gt;`",
+        "`/iamdeny help`",
+        "`/iamdeny digest`",
+        "`/iamdeny list`",
+        f"`/iamdeny resolve &lt;id&gt; &lt;{note}&gt;`",
+        "`/iamdeny lang en|ko`",
+        "`/iamdeny settings`",
     ):
         assert usage in raw, usage
     assert "<paste>" not in raw  # would be a Slack link

@@ -6,22 +6,22 @@ from __future__ import annotations
 from typing import Final
 
 from bot.render.blocks import Block, context, header, section
-from bot.render.escape import escape_mrkdwn, inline_code
+from bot.render.escape import inline_code
 from bot.render.limits import FALLBACK_TARGET, fit
 from bot.render.message import SlackMessage
 from bot.render.texts import check_lang, t
 
 __all__ = ["COMMANDS", "render_help"]
 
-# (usage as typed, key of its description)
+# (key of the usage, already escaped mrkdwn; key of its description)
 COMMANDS: Final = (
-    ("/iamdeny <paste>", "help.cmd_paste"),
-    ("/iamdeny help", "help.cmd_help"),
-    ("/iamdeny digest", "help.cmd_digest"),
-    ("/iamdeny list", "help.cmd_list"),
-    ("/iamdeny resolve <id> <note>", "help.cmd_resolve"),
-    ("/iamdeny lang en|ko", "help.cmd_lang"),
-    ("/iamdeny settings", "help.cmd_settings"),
+    ("help.use_paste", "help.cmd_paste"),
+    ("help.use_help", "help.cmd_help"),
+    ("help.use_digest", "help.cmd_digest"),
+    ("help.use_list", "help.cmd_list"),
+    ("help.use_resolve", "help.cmd_resolve"),
+    ("help.use_lang", "help.cmd_lang"),
+    ("help.use_settings", "help.cmd_settings"),
 )
 
 
@@ -36,10 +36,8 @@ def render_help(lang: str, *, unknown: str | None = None) -> SlackMessage:
         )
     lead.append(t(lang, "help.intro"))
     blocks.append(section("\n".join(lead), block_id="iamdeny_help_intro"))
-    lines = [f"{inline_code(usage)}  {t(lang, key)}" for usage, key in COMMANDS]
+    lines = [f"`{t(lang, usage)}`  {t(lang, key)}" for usage, key in COMMANDS]
     blocks.append(section("\n".join(lines), block_id="iamdeny_help_commands"))
     blocks.append(context([t(lang, "help.privacy")], block_id="iamdeny_help_privacy"))
-    text = "\n".join(
-        [*lead, *(f"{escape_mrkdwn(usage)} — {t(lang, key)}" for usage, key in COMMANDS)]
-    )
+    text = "\n".join([*lead, *(f"{t(lang, usage)} — {t(lang, key)}" for usage, key in COMMANDS)])
     return SlackMessage(text=fit(text, FALLBACK_TARGET), blocks=blocks)

@@ -146,7 +146,10 @@ def render_incident_list(incidents: Sequence[Incident], lang: str) -> SlackMessa
         accessory: dict[str, Any] | None = None
         if incident.status == "open":
             accessory = button(
-                t(lang, "buttons.resolve"), ACTION_LIST_RESOLVE, str(incident.id), style="primary"
+                t(lang, "buttons.resolve_list"),
+                ACTION_LIST_RESOLVE,
+                str(incident.id),
+                style="primary",
             )
         blocks.append(
             section(

@@ -365,7 +365,7 @@ def app_home(
             section(
                 incident_line(incident, lang),
                 accessory=button(
-                    t(lang, "buttons.resolve"),
+                    t(lang, "buttons.resolve_list"),
                     ACTION_LIST_RESOLVE,
                     str(incident.id),
                     style="primary",
