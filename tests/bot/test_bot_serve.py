@@ -120,3 +120,29 @@ def test_serve_answers_a_paste_once_and_logs_no_body(
     assert "POST /slack/events" in out  # the access log is there...
     assert MARKER not in out  # ...without any body
     assert SECRET not in out and DEFAULT_TEAM.bot_token not in out
+
+
+def test_socket_mode_opens_its_connection_through_slack_api_url(
+    fake_slack: FakeSlack, db_url: str
+) -> None:
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": DEFAULT_TEAM.bot_token,
+        "SLACK_APP_TOKEN": "xapp-1-fake-app-token",
+        "SLACK_API_URL": fake_slack.url,
+        "DATABASE_URL": db_url,
+    }
+    env.pop("SLACK_SIGNING_SECRET", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        (opened, *_) = fake_slack.wait_for("apps.connections.open", timeout=30)
+        assert opened.token == "xapp-1-fake-app-token"
+        assert fake_slack.calls("auth.test")[0].token == DEFAULT_TEAM.bot_token
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
