@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -50,6 +51,9 @@ def _check(message: SlackMessage, count: int) -> None:
     assert len(message.blocks) <= MESSAGE_BLOCKS_MAX
     assert slack_len(message.text) <= FALLBACK_TARGET
     json.loads(json.dumps({"text": message.text, "blocks": message.blocks}))
+    for text in [message.text, *_mrkdwn(message.blocks)]:
+        rest = _OURS.sub("", text)
+        assert "<" not in rest and ">" not in rest, text
     shown = {denial_index(b.get("block_id")) for b in message.blocks} - {None}
     more = [b["text"]["text"] for b in message.blocks if b.get("block_id") == "iamdeny_more"]
     summarised = int(re.search(r"\d+", more[0]).group()) if more else 0  # type: ignore[union-attr]
@@ -163,3 +167,68 @@ def test_raw_text_is_cut_at_the_limit_not_at_a_lone_angle_bracket() -> None:
     assert fit(raw, 50, escaped=False) == raw[:49] + "…"
     assert fit(escape_mrkdwn(raw), 50).startswith("a &lt; b xxx")
     assert fit("see <@U1> and more text", 8) == "see…"
+
+
+# --- other surfaces with arbitrary user text ------------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    values=st.lists(_LONG, min_size=4, max_size=4),
+    count=st.integers(0, 120),
+    lang=st.sampled_from(["en", "ko"]),
+)
+def test_lists_home_and_notes_with_arbitrary_text_stay_valid(
+    values: list[str], count: int, lang: str
+) -> None:
+    from test_render_fixtures import make_incident, sample_digest
+
+    from bot.render import (
+        SimpleResolution,
+        app_home,
+        render_help,
+        render_incident_list,
+        render_resolved_note,
+    )
+    from core.store.settings import WorkspaceSettings
+
+    action, resource, principal, note = values
+    incidents = [
+        make_incident(i, action=action or None, resource=resource, principal_arn=principal)
+        for i in range(count)
+    ]
+    listed = render_incident_list(incidents, lang)
+    assert violations(listed.blocks, text=listed.text) == []
+    home = app_home(
+        incidents, sample_digest(recurring=3, long=note), True, WorkspaceSettings("T"), lang
+    )
+    assert violations(home["blocks"], surface="home", view=home) == []
+    block = render_resolved_note(SimpleResolution(principal, NOW, note), lang)
+    assert violations([block]) == []
+    helped = render_help(lang, unknown=action)
+    assert violations(helped.blocks, text=helped.text) == []
+    texts = [listed.text, *_mrkdwn(listed.blocks), *_mrkdwn(home["blocks"]), *_mrkdwn([block])]
+    for text in texts:
+        # The only control sequences are ours: user and channel ids, and dates.
+        rest = _OURS.sub("", text)
+        assert "<" not in rest and ">" not in rest, text
+
+
+_OURS = re.compile(r"<(?:@[UW][A-Z0-9]{2,30}|#[CGD][A-Z0-9]{2,30}|!date\^\d+\^[^|<>]*\|[^<>]*)>")
+
+
+def _mrkdwn(blocks: list[dict[str, Any]]) -> list[str]:
+    out: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn":
+                out.append(node["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(blocks)
+    return out
