@@ -29,11 +29,14 @@ from urllib.parse import urlencode, urlsplit
 __all__ = [
     "HttpResponse",
     "SlackRequests",
+    "app_home_opened",
+    "block_actions",
     "event_callback",
     "message_changed",
     "message_event",
     "message_subtype",
     "sign",
+    "view_submission",
 ]
 
 TEAM = "T0001"
@@ -311,3 +314,115 @@ class SlackRequests:
     def send_interaction(self, payload: dict[str, Any]) -> HttpResponse:
         """An interactivity request (`block_actions`, `view_submission`, ...): form `payload`."""
         return self.send_form({"payload": json.dumps(payload)})
+
+
+# --- interactivity and App Home (builders: plain dicts, as Slack sends them) ---------------------
+
+
+def block_actions(
+    action_id: str,
+    value: str | None = None,
+    *,
+    user: str = "U0USER1",
+    team_id: str = TEAM,
+    channel: str | None = "C0CHAN1",
+    message: dict[str, Any] | None = None,
+    message_ts: str | None = None,
+    thread_ts: str | None = None,
+    is_ephemeral: bool = False,
+    view: dict[str, Any] | None = None,
+    block_id: str = "iamdeny_d0_actions",
+    response_url: str | None = None,
+    trigger_id: str | None = None,
+) -> dict[str, Any]:
+    """A `block_actions` payload: a button click on a message (its blocks in `message`, which
+    Slack leaves out for ephemeral messages) or, with `view`, on a view such as App Home."""
+    action = {
+        "type": "button",
+        "action_id": action_id,
+        "block_id": block_id,
+        "text": {"type": "plain_text", "text": action_id},
+        "action_ts": new_ts(),
+    }
+    if value is not None:
+        action["value"] = value
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "team_id": team_id},
+        "api_app_id": APP_ID,
+        "token": "unused",
+        "team": {"id": team_id, "domain": "acme"},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "trigger_id": trigger_id or f"{next(_counter)}.trig",
+        "actions": [action],
+    }
+    if view is not None:
+        payload["container"] = {"type": "view", "view_id": view.get("id", "V0HOME")}
+        payload["view"] = view
+    else:
+        ts = message_ts or (message or {}).get("ts") or new_ts()
+        container: dict[str, Any] = {
+            "type": "message",
+            "message_ts": ts,
+            "channel_id": channel,
+            "is_ephemeral": is_ephemeral,
+        }
+        if thread_ts:
+            container["thread_ts"] = thread_ts
+        payload["container"] = container
+        payload["channel"] = {"id": channel, "name": "general"}
+        if message is not None and not is_ephemeral:
+            payload["message"] = {**message, "ts": ts}
+    if response_url is not None:
+        payload["response_url"] = response_url
+    return payload
+
+
+def view_submission(
+    view: dict[str, Any],
+    values: dict[str, dict[str, Any]],
+    *,
+    user: str = "U0USER1",
+    team_id: str = TEAM,
+) -> dict[str, Any]:
+    """A `view_submission` payload for `view` (as opened: callback_id, private_metadata) with
+    `state.values` = `values` ({block_id: {action_id: {...}}})."""
+    submitted = {
+        "id": view.get("id", f"V{next(_counter):08d}"),
+        "team_id": team_id,
+        "type": "modal",
+        "callback_id": view.get("callback_id", ""),
+        "private_metadata": view.get("private_metadata", ""),
+        "blocks": view.get("blocks", []),
+        "state": {"values": values},
+        "hash": f"{next(_counter)}.hash",
+        "app_id": APP_ID,
+        "app_installed_team_id": team_id,
+    }
+    return {
+        "type": "view_submission",
+        "team": {"id": team_id, "domain": "acme"},
+        "user": {"id": user, "username": user.lower(), "team_id": team_id},
+        "api_app_id": APP_ID,
+        "token": "unused",
+        "trigger_id": f"{next(_counter)}.trig",
+        "view": submitted,
+        "response_urls": [],
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+
+
+def app_home_opened(
+    user: str = "U0USER1", *, team_id: str = TEAM, tab: str = "home"
+) -> dict[str, Any]:
+    """An `app_home_opened` event callback (tab `home` or `messages`)."""
+    event = {
+        "type": "app_home_opened",
+        "user": user,
+        "channel": "D0HOME",
+        "tab": tab,
+        "event_ts": new_ts(),
+    }
+    return event_callback(event, team_id=team_id)

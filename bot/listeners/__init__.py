@@ -19,6 +19,10 @@ __all__ = ["PACKAGES", "register_all"]
 PACKAGES: list[str] = [
     "events",
     "installs",
+    "commands",
+    "actions",
+    "views",
+    "home",
     "fallback",  # keep last
 ]
 

@@ -9,7 +9,8 @@ Methods (POST or GET under `/api/<method>`; form, JSON or query parameters; toke
 - `chat.postMessage`, `chat.update`, `chat.delete`, `chat.postEphemeral`, `chat.getPermalink`;
 - `views.open`, `views.update`, `views.push`, `views.publish`;
 - `oauth.v2.access` (codes registered with `add_oauth_code`), `apps.uninstall`;
-- `apps.connections.open` (answers a `ws://` URL that nothing serves: Socket Mode start-up tests).
+- `apps.connections.open` (answers a `ws://` URL that nothing serves: Socket Mode start-up tests);
+- response URLs (`response_url()` mints one; POSTs to it are logged as `response_url` calls).
 
 Message ts values are unique and increasing (`<seconds>.<6 digits>`). Every request is logged as a
 `Call` (with its outcome: `ok`, an HTTP status, `dropped`); `calls()` returns the ones Slack
@@ -115,6 +116,7 @@ class FakeSlack:
         self.ephemerals: list[dict[str, Any]] = []
         self.views: list[dict[str, Any]] = []
         self.uninstalled: list[str] = []
+        self.hooks: dict[str, dict[str, Any]] = {}  # response URL id -> team, channel, user
         self.add_team(DEFAULT_TEAM)
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.fake = self
@@ -197,6 +199,20 @@ class FakeSlack:
         """Forget the call log (e.g. an app's start-up `auth.test`)."""
         with self._lock:
             self._calls.clear()
+
+    def response_url(
+        self, *, team_id: str = DEFAULT_TEAM.team_id, channel: str = "C0CHAN1", user: str = ""
+    ) -> str:
+        """A new response URL (what Slack sends with a command or a click) served by the fake.
+
+        A POST to it is logged as a `response_url` call (its JSON body, plus `_hook`, `_team_id`,
+        `_channel`, `_user`); an `in_channel` response that does not replace the original is
+        stored as a message of the channel (as the bot of `team_id` would post it).
+        """
+        with self._lock:
+            hook = f"{len(self.hooks) + 1}-{self._rng.randrange(10**9):09d}"
+            self.hooks[hook] = {"team_id": team_id, "channel": channel, "user": user}
+        return f"http://127.0.0.1:{self.port}/hooks/{hook}"
 
     def reset(self) -> None:
         """Forget calls, faults, messages (teams and users stay)."""
@@ -546,6 +562,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         fake = self.server.fake
         split = urlsplit(self.path)
+        if split.path.startswith("/hooks/"):
+            self._hook(fake, split.path[len("/hooks/") :])
+            return
         if not split.path.startswith("/api/"):
             self._send(404, {"ok": False, "error": "not_found"})
             return
@@ -609,6 +628,67 @@ class _Handler(BaseHTTPRequestHandler):
         outcome = "ok" if body.get("ok") else f"error:{body.get('error')}"
         fake._log(Call(method, params, token, now, outcome, body))
         self._send(200, body)
+
+    def _hook(self, fake: FakeSlack, hook: str) -> None:
+        """A response URL: JSON body in, `ok` (text) out, like Slack's."""
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw) if raw else {}
+        except ValueError:
+            body = None
+        now = time.time()
+        with fake._lock:
+            where = fake.hooks.get(hook)
+        params: dict[str, Any] = dict(body) if isinstance(body, dict) else {}
+        if where is not None:
+            params.update(
+                {"_hook": hook, "_team_id": where["team_id"], "_channel": where["channel"]}
+            )
+            params["_user"] = where["user"]
+        fault = fake._fault_for("response_url")
+        if fault is not None and (fault.status is not None or fault.drop):
+            fake._log(Call("response_url", params, None, now, str(fault.status or "dropped")))
+            if fault.drop:
+                self.close_connection = True
+                with contextlib.suppress(OSError):
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            self._text(fault.status or 500, "rate_limited", {"Retry-After": "1"})
+            return
+        if where is None or not isinstance(body, dict):
+            error = "no_service" if where is None else "invalid_payload"
+            fake._log(Call("response_url", params, None, now, f"error:{error}"))
+            self._text(404 if where is None else 400, error)
+            return
+        if body.get("response_type") == "in_channel" and not body.get("replace_original"):
+            ts = fake._next_ts()
+            team = next((t for t in fake.teams.values() if t.team_id == where["team_id"]), None)
+            message = {
+                "type": "message",
+                "ts": ts,
+                "user": team.bot_user_id if team else None,
+                "bot_id": team.bot_id if team else None,
+                "text": body.get("text", ""),
+                "blocks": body.get("blocks") or [],
+                "thread_ts": body.get("thread_ts"),
+                "team": where["team_id"],
+            }
+            with fake._lock:
+                fake.messages.setdefault(where["channel"], {})[ts] = message
+            params["_ts"] = ts
+        fake._log(Call("response_url", params, None, now, "ok", {"ok": True}))
+        self._text(200, "ok")
+
+    def _text(self, status: int, text: str, headers: dict[str, str] | None = None) -> None:
+        data = text.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
 
     def _send(
         self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None

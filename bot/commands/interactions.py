@@ -1,0 +1,453 @@
+"""The reply buttons and the two modals.
+
+Buttons (run after the ack, on the job pool):
+
+- "Resolved" (`iamdeny_resolve`, on replies, the list and App Home): opens the resolve modal for
+  the incident, if it is in the clicker's workspace; where the click came from travels in the
+  modal's private metadata.
+- "Not a denial / wrong" (`iamdeny_wrong`): stores the clicker's feedback; thanks them privately.
+- the other language (`iamdeny_lang`): the answer in the other language, to the clicker only.
+- "Share in channel" (`iamdeny_share`, on `/iamdeny` answers): the same answer for everyone.
+- "Settings" (`iamdeny_open_settings`, App Home, admins): the settings modal.
+
+Modals (`submit_*` run before the ack: their answer may be field errors):
+
+- resolve: the note is required; the incident is resolved in the submitter's workspace (an id from
+  another workspace gets a field error, and changes nothing); then the message the click came from
+  shows the resolution (`chat.update` of a channel reply, or `response_url` for an ephemeral
+  answer and the list), the thread reply too, and App Home is published again.
+- settings: admins only (checked again on submit), each field validated with its own error, saved
+  with `update_workspace_settings`.
+
+Ids from button values and private metadata are looked up only in the verified workspace.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.commands import respond
+from bot.commands.answers import (
+    parse_ref,
+    reply_refs,
+    shared_note,
+    stored_answer,
+)
+from bot.commands.home import publish_home
+from bot.commands.refresh import refresh_thread_reply
+from bot.commands.scope import Caller, is_workspace_admin, language_of
+from bot.commands.slash import LIST_MAX
+from bot.commands.texts import note, note_message
+from bot.deps import Deps
+from bot.render import (
+    LANGS,
+    RESOLVE_NOTE_BLOCK,
+    SETTINGS_CHANNEL_ACTION,
+    SETTINGS_CHANNEL_BLOCK,
+    SETTINGS_HOUR_ACTION,
+    SETTINGS_HOUR_BLOCK,
+    SETTINGS_LANGUAGE_ACTION,
+    SETTINGS_LANGUAGE_BLOCK,
+    SETTINGS_TIMEZONE_ACTION,
+    SETTINGS_TIMEZONE_BLOCK,
+    SETTINGS_WEEKDAY_ACTION,
+    SETTINGS_WEEKDAY_BLOCK,
+    SlackMessage,
+    other_lang,
+    read_resolve_note,
+    render_admin_only,
+    render_feedback_thanks,
+    render_incident_list,
+    resolve_modal,
+    settings_modal,
+)
+from core.store import (
+    StoreError,
+    add_feedback,
+    get_incident,
+    get_workspace_settings,
+    list_incidents,
+    resolve_incident,
+    update_workspace_settings,
+)
+
+__all__ = [
+    "Click",
+    "click_other_lang",
+    "click_resolve",
+    "click_settings",
+    "click_share",
+    "click_wrong",
+    "settings_errors",
+    "submit_resolve",
+    "submit_settings",
+]
+
+_log = logging.getLogger(__name__)
+_CHANNEL_ID: Final = re.compile(r"^[CGD][A-Z0-9]{2,30}$")
+_METADATA_MAX: Final = 3000
+
+
+@dataclass(frozen=True, slots=True)
+class Click:
+    """A button click, as read from a verified `block_actions` payload."""
+
+    caller: Caller
+    action_id: str
+    value: str | None
+    block_id: str | None
+    trigger_id: str | None
+    response_url: str | None
+    channel_id: str | None
+    message_ts: str | None
+    thread_ts: str | None
+    is_ephemeral: bool
+    in_view: bool
+    message: dict[str, Any] | None
+
+    @classmethod
+    def from_body(cls, caller: Caller, body: Mapping[str, Any]) -> Click:
+        actions = body.get("actions") or [{}]
+        action = actions[0] if isinstance(actions[0], dict) else {}
+        container = body.get("container") if isinstance(body.get("container"), dict) else {}
+        assert isinstance(container, dict)
+        channel = body.get("channel") if isinstance(body.get("channel"), dict) else {}
+        assert isinstance(channel, dict)
+        message = body.get("message") if isinstance(body.get("message"), dict) else None
+        response_urls = body.get("response_url")
+        thread_ts = container.get("thread_ts") or (message or {}).get("thread_ts")
+        return cls(
+            caller=caller,
+            action_id=str(action.get("action_id") or ""),
+            value=action.get("value") if isinstance(action.get("value"), str) else None,
+            block_id=action.get("block_id") if isinstance(action.get("block_id"), str) else None,
+            trigger_id=body.get("trigger_id") if isinstance(body.get("trigger_id"), str) else None,
+            response_url=response_urls if isinstance(response_urls, str) else None,
+            channel_id=container.get("channel_id") or channel.get("id"),
+            message_ts=container.get("message_ts") or (message or {}).get("ts"),
+            thread_ts=thread_ts if isinstance(thread_ts, str) else None,
+            is_ephemeral=bool(container.get("is_ephemeral")),
+            in_view=container.get("type") == "view",
+            message=message,
+        )
+
+    @property
+    def source(self) -> str:
+        """`home`, `list` or `reply`: which surface the click came from."""
+        if self.in_view or (self.block_id or "").startswith("iamdeny_home_"):
+            return "home"
+        if (self.block_id or "").startswith("iamdeny_list_"):
+            return "list"
+        return "reply"
+
+
+def _tell(deps: Deps, client: Any, click: Click, lang: str, key: str, **values: Any) -> None:
+    """A note to the clicker only (see `_tell_message`)."""
+    _tell_message(client, click, note_message(lang, key, **values))
+
+
+def _tell_message(client: Any, click: Click, message: SlackMessage) -> None:
+    """A message to the clicker only: through the response URL, else `chat.postEphemeral`."""
+    if click.response_url:
+        respond.ephemeral(click.response_url, message, thread_ts=click.thread_ts)
+    elif click.channel_id and not click.in_view:
+        client.chat_postEphemeral(
+            channel=click.channel_id, user=click.caller.user_id, **message.to_kwargs()
+        )
+
+
+# --- "Resolved" -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ResolveOrigin:
+    """Where a resolve click came from (the modal's private metadata)."""
+
+    incident_id: int
+    source: str  # reply | list | home
+    channel_id: str | None = None
+    message_ts: str | None = None
+    ephemeral: bool = False
+    response_url: str | None = None
+    ids: list[int] = field(default_factory=list)
+    lang: str | None = None
+
+    def dump(self) -> str:
+        data = {k: v for k, v in asdict(self).items() if v not in (None, [], False)}
+        text = json.dumps(data, separators=(",", ":"))
+        if len(text) > _METADATA_MAX:  # never: ids are capped; drop the extras all the same
+            data.pop("ids", None)
+            text = json.dumps(data, separators=(",", ":"))
+        return text
+
+    @classmethod
+    def load(cls, text: object) -> ResolveOrigin | None:
+        try:
+            data = json.loads(text) if isinstance(text, str) else None
+            if not isinstance(data, dict):
+                return None
+            ids = [int(i) for i in data.get("ids", []) if isinstance(i, int)]
+            return cls(
+                incident_id=int(data["incident_id"]),
+                source=str(data.get("source", "reply")),
+                channel_id=data.get("channel_id"),
+                message_ts=data.get("message_ts"),
+                ephemeral=bool(data.get("ephemeral")),
+                response_url=data.get("response_url"),
+                ids=ids[:50],
+                lang=data.get("lang") if data.get("lang") in LANGS else None,
+            )
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+def click_resolve(deps: Deps, client: Any, click: Click) -> None:
+    """Open the resolve modal for the clicked incident (in the clicker's workspace only)."""
+    lang = language_of(deps, client, click.caller)
+    ids = parse_ref(click.value).ids
+    incident = get_incident(deps.store, ids[0], team_id=click.caller.team_id) if ids else None
+    if incident is None:
+        _tell(deps, client, click, lang, "incident_gone")
+        return
+    refs = reply_refs(click.message)
+    origin = ResolveOrigin(
+        incident_id=incident.id,
+        source=click.source,
+        channel_id=click.channel_id,
+        message_ts=click.message_ts,
+        ephemeral=click.is_ephemeral,
+        response_url=click.response_url,
+        ids=list(refs.ids) or [incident.id],
+        lang=refs.lang,
+    )
+    summary = incident.action or incident.kind
+    view = resolve_modal(incident.id, lang, origin.dump(), summary=summary)
+    client.views_open(trigger_id=click.trigger_id, view=view)
+
+
+def submit_resolve(
+    deps: Deps, caller: Caller, view: Mapping[str, Any], lang: str
+) -> tuple[dict[str, str] | None, Any]:
+    """Resolve the incident of a submitted resolve modal. Returns (field errors, None) or
+    (None, (incident, origin)) for `after_resolve`."""
+    values = (view.get("state") or {}).get("values") or {}
+    text = read_resolve_note(values)
+    if not text:
+        return {RESOLVE_NOTE_BLOCK: note(lang, "note_required")}, None
+    origin = ResolveOrigin.load(view.get("private_metadata"))
+    if origin is None:
+        return {RESOLVE_NOTE_BLOCK: note(lang, "incident_gone")}, None
+    incident = resolve_incident(
+        deps.store, origin.incident_id, team_id=caller.team_id, by=caller.user_id, note=text
+    )
+    if incident is None:
+        return {RESOLVE_NOTE_BLOCK: note(lang, "incident_gone")}, None
+    return None, (incident, origin)
+
+
+def after_resolve(deps: Deps, client: Any, caller: Caller, outcome: Any) -> None:
+    """Show the resolution where it was clicked, in the thread reply, and on App Home."""
+    incident, origin = outcome
+    team = caller.team_id
+    updated_ts: str | None = None
+    if origin.source == "reply":
+        ids = origin.ids or [incident.id]
+        lang = origin.lang or language_of(deps, client, caller)
+        if origin.ephemeral:
+            message = stored_answer(deps, team, ids, lang, private=True, share=True)
+            if message is not None:
+                respond.replace(origin.response_url, message)
+        elif origin.channel_id and origin.message_ts:
+            message = stored_answer(deps, team, ids, lang, private=False)
+            if message is not None and not _update(client, origin, message):
+                respond.replace(origin.response_url, message)
+            updated_ts = origin.message_ts
+    elif origin.source == "list" and origin.response_url:
+        lang = language_of(deps, client, caller)
+        incidents = list_incidents(deps.store, team_id=team, status="open", limit=LIST_MAX)
+        respond.replace(origin.response_url, render_incident_list(incidents, lang))
+    refresh_thread_reply(deps, client, incident, skip_ts=updated_ts)
+    if origin.source == "home":
+        publish_home(deps, client, caller)
+
+
+def _update(client: Any, origin: ResolveOrigin, message: Any) -> bool:
+    try:
+        client.chat_update(
+            channel=origin.channel_id,
+            ts=origin.message_ts,
+            text=message.text,
+            blocks=message.blocks,
+        )
+    except Exception as exc:  # e.g. a shared answer the bot cannot edit: the response URL can
+        _log.info("chat.update of a reply failed (%s); using the response URL", type(exc).__name__)
+        return False
+    return True
+
+
+# --- "Not a denial / wrong", the other language, "Share in channel" ----------------------------
+
+
+def click_wrong(deps: Deps, client: Any, click: Click) -> None:
+    """Store the clicker's feedback on the incident and thank them (privately)."""
+    lang = language_of(deps, client, click.caller)
+    ids = parse_ref(click.value).ids
+    feedback = (
+        add_feedback(
+            deps.store,
+            ids[0],
+            team_id=click.caller.team_id,
+            user_id=click.caller.user_id,
+            verdict="wrong",
+        )
+        if ids
+        else None
+    )
+    if feedback is None:
+        _tell(deps, client, click, lang, "incident_gone")
+        return
+    _tell_message(client, click, render_feedback_thanks(lang))
+
+
+def click_other_lang(deps: Deps, client: Any, click: Click) -> None:
+    """The answer in the other language, for the clicker only (the reply stays as it is)."""
+    ref = parse_ref(click.value)
+    refs = reply_refs(click.message)
+    target = ref.lang or (other_lang(refs.lang) if refs.lang else None)
+    if target is None:
+        target = other_lang(language_of(deps, client, click.caller))
+    ids = ref.ids or refs.ids
+    message = (
+        stored_answer(
+            deps, click.caller.team_id, ids, target, private=True, share=click.is_ephemeral
+        )
+        if ids
+        else None
+    )
+    if message is None:
+        _tell(deps, client, click, target, "other_lang_gone")
+        return
+    if click.is_ephemeral:
+        respond.replace(click.response_url, message)
+    elif click.response_url:
+        respond.ephemeral(click.response_url, message, thread_ts=click.thread_ts)
+    elif click.channel_id:
+        client.chat_postEphemeral(
+            channel=click.channel_id,
+            user=click.caller.user_id,
+            thread_ts=click.thread_ts,
+            **message.to_kwargs(),
+        )
+
+
+def click_share(deps: Deps, client: Any, click: Click) -> None:
+    """Post the answer of a `/iamdeny` paste in the channel, for everyone."""
+    ref = parse_ref(click.value)
+    lang = ref.lang or language_of(deps, client, click.caller)
+    message = (
+        stored_answer(deps, click.caller.team_id, ref.ids, lang, private=False) if ref.ids else None
+    )
+    if message is None:
+        _tell(deps, client, click, lang, "share_gone")
+        return
+    respond.in_channel(click.response_url, shared_note(message, click.caller.user_id, lang))
+
+
+# --- settings -------------------------------------------------------------------------------------
+
+
+def click_settings(deps: Deps, client: Any, click: Click) -> None:
+    """Open the settings modal, for workspace admins and owners only."""
+    lang = language_of(deps, client, click.caller)
+    try:
+        admin = is_workspace_admin(client, click.caller)
+    except Exception as exc:
+        _log.warning("users.info failed for a settings check: %s", type(exc).__name__)
+        admin = False
+    if not admin:
+        _tell_message(client, click, render_admin_only(lang))
+        return
+    settings = get_workspace_settings(deps.store, click.caller.team_id)
+    client.views_open(trigger_id=click.trigger_id, view=settings_modal(settings, lang))
+
+
+def _selected(values: Mapping[str, Any], block_id: str, action_id: str) -> str | None:
+    element = (values.get(block_id) or {}).get(action_id) or {}
+    chosen = element.get("selected_option")
+    value = chosen.get("value") if isinstance(chosen, Mapping) else None
+    return value if isinstance(value, str) else None
+
+
+def settings_errors(values: Mapping[str, Any], lang: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The settings of a submitted settings modal, checked field by field: (`update_workspace_
+    settings` keyword arguments, errors by block id)."""
+    out: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    channel_el = (values.get(SETTINGS_CHANNEL_BLOCK) or {}).get(SETTINGS_CHANNEL_ACTION) or {}
+    channel = channel_el.get("selected_conversation") or channel_el.get("selected_channel")
+    if channel in (None, ""):
+        out["digest_channel_id"] = None
+    elif isinstance(channel, str) and _CHANNEL_ID.match(channel):
+        out["digest_channel_id"] = channel
+    else:
+        errors[SETTINGS_CHANNEL_BLOCK] = note(lang, "bad_channel")
+    weekday = _selected(values, SETTINGS_WEEKDAY_BLOCK, SETTINGS_WEEKDAY_ACTION)
+    if weekday is not None and weekday.isdigit() and 0 <= int(weekday) <= 6:
+        out["digest_weekday"] = int(weekday)
+    else:
+        errors[SETTINGS_WEEKDAY_BLOCK] = note(lang, "bad_weekday")
+    hour = _selected(values, SETTINGS_HOUR_BLOCK, SETTINGS_HOUR_ACTION)
+    if hour is not None and hour.isdigit() and 0 <= int(hour) <= 23:
+        out["digest_hour"] = int(hour)
+    else:
+        errors[SETTINGS_HOUR_BLOCK] = note(lang, "bad_hour")
+    zone = _selected(values, SETTINGS_TIMEZONE_BLOCK, SETTINGS_TIMEZONE_ACTION)
+    if zone is not None and _is_zone(zone):
+        out["timezone"] = zone
+    else:
+        errors[SETTINGS_TIMEZONE_BLOCK] = note(lang, "bad_timezone")
+    language = _selected(values, SETTINGS_LANGUAGE_BLOCK, SETTINGS_LANGUAGE_ACTION)
+    if language is None or language in LANGS:
+        out["language"] = language
+    else:
+        errors[SETTINGS_LANGUAGE_BLOCK] = note(lang, "bad_language")
+    return out, errors
+
+
+def _is_zone(name: str) -> bool:
+    if not name or len(name) > 64 or name.startswith("/") or ".." in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def submit_settings(
+    deps: Deps, client: Any, caller: Caller, view: Mapping[str, Any], lang: str
+) -> dict[str, str] | None:
+    """Check and save a submitted settings modal; field errors, or None once saved."""
+    values = (view.get("state") or {}).get("values") or {}
+    try:
+        admin = is_workspace_admin(client, caller)
+    except Exception as exc:
+        _log.warning("users.info failed for a settings check: %s", type(exc).__name__)
+        return {SETTINGS_CHANNEL_BLOCK: note(lang, "admin_check_failed")}
+    if not admin:
+        return {SETTINGS_CHANNEL_BLOCK: render_admin_only(lang).text}
+    changes, errors = settings_errors(values, lang)
+    if errors:
+        return errors
+    try:
+        update_workspace_settings(deps.store, caller.team_id, **changes)
+    except (ValueError, StoreError) as exc:
+        _log.warning("settings not saved: %s", type(exc).__name__)
+        return {SETTINGS_CHANNEL_BLOCK: note(lang, "unavailable")}
+    return None
