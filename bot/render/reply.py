@@ -300,6 +300,13 @@ def _part(
     )
 
 
+def _truncation_warnings(lang: str) -> frozenset[str]:
+    """The remediation's own "input truncated" warning: the reply says it once, at the top."""
+    warnings = remediation_texts(lang).get("warnings", {})
+    text = warnings.get("input_truncated") if isinstance(warnings, dict) else None
+    return frozenset({text}) if isinstance(text, str) else frozenset()
+
+
 def _layout(parts: list[_Part], head: list[Block], reserve: int) -> tuple[list[Block], list[_Part]]:
     """The blocks at the richest level that fits (leaving `reserve` blocks for the end of the
     message), and the parts left for the summary."""
@@ -364,7 +371,7 @@ def render_reply(
         text = t(lang, "reply.none")
         return SlackMessage(text=text, blocks=[section(text, block_id="iamdeny_none")])
     truncated = input_truncated or any(d.input_truncated for d in denials)
-    drop = frozenset({remediation_texts(lang)["warnings"]["input_truncated"]})
+    drop = _truncation_warnings(lang)
     count = len(denials)
     parts = [
         _part(
