@@ -186,8 +186,9 @@ def test_chatter_gets_nothing(bot: BotServer, fake_slack: FakeSlack) -> None:
         ),
         pytest.param(event_callback({"type": "brand_new_event_2030", "x": 1}), id="unknown-type"),
         pytest.param(
-            event_callback({"type": "app_home_opened", "user": "U0USER1", "tab": "home"}),
-            id="app-home",
+            # The Home tab publishes App Home (test_bot_home.py); the Messages tab gets nothing.
+            event_callback({"type": "app_home_opened", "user": "U0USER1", "tab": "messages"}),
+            id="app-home-messages-tab",
         ),
         pytest.param(
             message_changed(
