@@ -17,11 +17,17 @@ on PostgreSQL, a single WAL snapshot on SQLite):
    `MIN(reported_at)` for it (an index probe on `(team_id, fingerprint, reported_at)`); window
    aggregates over the groups give the new/returning/recurring totals while `ORDER BY ... LIMIT`
    keeps only the top recurring ones.
-3. for the top fingerprints only: the latest incident's fields, their busiest channels
-   (`ROW_NUMBER()` over the per-channel counts), and their latest resolution.
+3. for the top fingerprints only: the latest incident's fields (an equality probe on
+   `(team_id, fingerprint, reported_at)`), their busiest channels (`ROW_NUMBER()` over the
+   per-channel counts), and their latest resolution (one `ORDER BY resolved_at DESC LIMIT 1`
+   probe each on the partial index `ix_incidents_resolved_fingerprint`).
 4. *by policy type* and *by principal account* — `GROUP BY` over the period.
 5. *oldest open* — `status = 'open' AND reported_at < period.end ORDER BY reported_at LIMIT n`
    (the `(team_id, status, reported_at)` index).
+
+Queries 1, 2 and 4 read only columns of the covering index `ix_incidents_digest_period` (team_id,
+reported_at, fingerprint, reporter_id, channel_id, status, policy_type, principal_account), so they
+are index-only scans of the period's slice. bench/bench_store.py measures each index's worth.
 
 The definitions of new, returning and recurring are in `core.digest.model`.
 """
