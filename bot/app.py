@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltResponse
@@ -51,6 +52,7 @@ __all__ = [
     "StoredBotAuthorize",
     "create_app",
     "make_web_client",
+    "team_clients",
 ]
 
 # The bot token scopes the features need; manifest.yml lists the same (a test compares them).
@@ -224,3 +226,26 @@ def create_app(
     app.error(_on_error)
     register_all(app, deps)
     return app
+
+
+def team_clients(app: App, settings: Settings) -> Callable[[str], WebClient | None]:
+    """team id -> a Web API client with that workspace's bot token, or None when the app is not
+    installed there (for work done outside a request, e.g. reply recovery)."""
+    installation_store = app.installation_store
+    if installation_store is None:
+        own_team: list[str] = []
+
+        def single(team_id: str) -> WebClient | None:
+            if not own_team:
+                own_team.append(str(app.client.auth_test().get("team_id") or ""))
+            return app.client if team_id == own_team[0] else None
+
+        return single
+
+    def installed(team_id: str) -> WebClient | None:
+        bot = installation_store.find_bot(enterprise_id=None, team_id=team_id)
+        if bot is None or not bot.bot_token:
+            return None
+        return make_web_client(settings, bot.bot_token)
+
+    return installed

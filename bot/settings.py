@@ -23,7 +23,7 @@ value, so a mistyped secret cannot end up in a log.
 | `IAMDENY_LOG_LEVEL` | `INFO` | log level (Slack library loggers never go below INFO) |
 | `IAMDENY_DIGEST_INTERVAL_SECONDS` | `60` | how often the `worker` checks for due digests |
 | `IAMDENY_DIGEST_CATCH_UP_HOURS` | `24` | a digest missed by longer than this is not posted late |
-| `IAMDENY_DIGEST_LEASE_SECONDS` | `600` | a digest claim older than this (a crashed post) is retried |
+| `IAMDENY_DIGEST_LEASE_SECONDS` | `600` | a claim older than this (a crashed post) is retried |
 """
 
 from __future__ import annotations

@@ -116,19 +116,23 @@ def run(args: argparse.Namespace) -> int:
 def _serve_socket_mode(settings: Any, store: Any) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.app import create_app
+    from bot.app import create_app, team_clients
     from bot.deps import Deps
+    from bot.pipeline.recovery import ReplyRecovery
 
     deps = Deps.build(settings, store)
     app = create_app(settings, store, deps=deps, mode="socket")
+    recovery = ReplyRecovery(deps, team_clients(app, settings))
     assert settings.slack_app_token is not None
     handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
     _log.info("iamdeny: Socket Mode, Web API at %s", settings.slack_api_url)
+    recovery.start()
     try:
         handler.start()  # type: ignore[no-untyped-call]
     except KeyboardInterrupt:
         pass
     finally:
+        recovery.stop()
         deps.jobs.shutdown()
         store.close()
     return 0
@@ -140,16 +144,25 @@ def _serve_http(settings: Any, *, bind: str, workers: int, threads: int) -> int:
     state: dict[str, Any] = {}
 
     def build() -> Any:
+        # In each worker process, after the fork: its own pool, jobs and recovery sweeper.
+        from bot.app import team_clients
         from bot.deps import Deps
         from bot.http import create_wsgi_app
+        from bot.pipeline.recovery import ReplyRecovery
         from core.store import Store
 
         store = Store.open(settings.database_url, hide_parameters=True)
         deps = Deps.build(settings, store)
-        state["deps"], state["store"] = deps, store
-        return create_wsgi_app(settings, store, deps=deps)
+        wsgi = create_wsgi_app(settings, store, deps=deps)
+        recovery = ReplyRecovery(deps, team_clients(wsgi.app, settings))
+        recovery.start()
+        state.update(deps=deps, store=store, recovery=recovery)
+        return wsgi
 
     def worker_exit(server: Any, worker: Any) -> None:
+        recovery = state.get("recovery")
+        if recovery is not None:
+            recovery.stop()
         deps, store = state.get("deps"), state.get("store")
         if deps is not None:
             deps.jobs.shutdown(timeout=20)

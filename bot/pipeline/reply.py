@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from typing import Any
 
 from bot.deps import Deps
@@ -29,6 +30,7 @@ from bot.pipeline.compose import (
 from bot.pipeline.intake import Intake
 from bot.pipeline.language import resolve_language
 from core.store import (
+    REPLY_LEASE,
     ReplyClaim,
     StoreError,
     claim_reply,
@@ -46,12 +48,19 @@ EDIT_WAIT_SECONDS = 20.0
 _MARK_BACKOFF = (0.0, 0.2, 1.0, 3.0)
 
 
-def deliver(deps: Deps, client: Any, intake: Intake) -> None:
-    """Post (or, for an edit, update) the reply to `intake.message`, at most once."""
+def deliver(deps: Deps, client: Any, intake: Intake, *, lease: timedelta = REPLY_LEASE) -> None:
+    """Post (or, for an edit, update) the reply to `intake.message`, at most once.
+
+    `lease`: how old another holder's claim must be before this call takes it over.
+    """
     message = intake.message
     store = deps.store
     claim = claim_reply(
-        store, team_id=message.team_id, channel_id=message.channel_id, message_ts=message.ts
+        store,
+        team_id=message.team_id,
+        channel_id=message.channel_id,
+        message_ts=message.ts,
+        lease=lease,
     )
     if claim is None:
         if message.edited:
