@@ -7,7 +7,9 @@ Exactly once, across Slack's retries and several processes, through the store's 
 2. The winner composes the reply (language, recurrence), posts it in the thread
    (`chat.postMessage`; 429s wait for `Retry-After` inside the Web API client, on this thread),
    and records the reply's ts (`mark_reply_posted`). If the post fails, the claim is released so a
-   redelivery can try again.
+   redelivery (or the recovery sweep) can try again — unless Slack's error says it never can
+   (`PERMANENT_ERRORS`: not in the channel, archived, token revoked...): then the claim is closed
+   without a reply.
 3. An edited message (`message_changed`) whose reply was posted gets that reply updated
    (`chat.update`), never a second one; if the reply is still being posted, we wait for it.
 4. If the paste held a secret, the poster gets an ephemeral note (delete, rotate) after the reply.
@@ -19,6 +21,8 @@ import logging
 import time
 from datetime import timedelta
 from typing import Any
+
+from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
 from bot.pipeline.compose import (
@@ -39,13 +43,38 @@ from core.store import (
     release_reply_claim,
 )
 
-__all__ = ["EDIT_WAIT_SECONDS", "deliver"]
+__all__ = ["EDIT_WAIT_SECONDS", "PERMANENT_ERRORS", "deliver"]
 
 _log = logging.getLogger(__name__)
 
 # How long an edit waits for the original reply (claimed by another thread or process) to be posted.
 EDIT_WAIT_SECONDS = 20.0
 _MARK_BACKOFF = (0.0, 0.2, 1.0, 3.0)
+
+# Slack errors after which posting the reply again can never work.
+PERMANENT_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "account_inactive",
+        "invalid_auth",
+        "token_revoked",
+        "not_authed",
+        "no_permission",
+        "restricted_action",
+        "restricted_action_read_only_channel",
+        "restricted_action_thread_only_channel",
+        "restricted_action_non_threadable_channel",
+        "missing_scope",
+        "team_access_not_granted",
+        "ekm_access_denied",
+        "invalid_blocks",
+        "msg_too_long",
+        "message_not_found",
+        "thread_not_found",
+    }
+)
 
 
 def deliver(deps: Deps, client: Any, intake: Intake, *, lease: timedelta = REPLY_LEASE) -> None:
@@ -72,6 +101,16 @@ def deliver(deps: Deps, client: Any, intake: Intake, *, lease: timedelta = REPLY
         response = client.chat_postMessage(
             channel=message.channel_id, thread_ts=message.thread_ts, **_post_kwargs(reply)
         )
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or "")
+        if error in PERMANENT_ERRORS:
+            # Retrying cannot help (the bot left the channel, the app was removed...): close the
+            # claim without a reply so no redelivery or sweep tries again.
+            _log.warning("reply not posted, giving up: %s", error)
+            _mark(deps, claim, None)
+            return
+        _release(deps, claim)
+        raise
     except BaseException:
         _release(deps, claim)
         raise
@@ -115,7 +154,9 @@ def _update_posted_reply(deps: Deps, client: Any, intake: Intake) -> None:
             channel_id=message.channel_id,
             message_ts=message.ts,
         )
-        if existing is not None and existing.status == "posted" and existing.reply_ts:
+        if existing is not None and existing.status == "posted":
+            if not existing.reply_ts:
+                return  # we gave up on that message (see PERMANENT_ERRORS)
             break
         if existing is None:
             # The first reply failed and was released meanwhile: this edit may answer instead.

@@ -388,3 +388,18 @@ def test_credential_problem_in_a_dm_gets_a_note_and_in_a_channel_nothing(
     assert post.params["channel"] == "D0DM1"
     assert "credential" in post.params["text"].lower()
     assert _incidents(bot) == []
+
+
+def test_permanent_slack_error_closes_the_claim(bot: BotServer, fake_slack: FakeSlack) -> None:
+    fake_slack.add_fault(Fault("chat.postMessage", error="not_in_channel"))
+    body = message_event(DENIAL)
+    assert bot.slack.send_event(body).status == 200
+    fake_slack.wait_for("chat.postMessage", all_outcomes=True)
+    bot.drain()
+    claim = get_reply(
+        bot.store, team_id="T0001", channel_id="C0CHAN1", message_ts=body["event"]["ts"]
+    )
+    assert claim is not None and claim.status == "posted" and claim.reply_ts is None
+    assert bot.slack.send_event(body, retry_num=1).status == 200
+    bot.drain()
+    assert len(fake_slack.calls("chat.postMessage", all_outcomes=True)) == 1
