@@ -7,7 +7,8 @@ Buttons (run after the ack, on the job pool):
   modal's private metadata.
 - "Not a denial / wrong" (`iamdeny_wrong`): stores the clicker's feedback; thanks them privately.
 - the other language (`iamdeny_lang`): the answer in the other language, to the clicker only.
-- "Share in channel" (`iamdeny_share`, on `/iamdeny` answers): the same answer for everyone.
+- "Share in channel" (`iamdeny_share`, on `/iamdeny` answers): the same answer for everyone (and
+  the private copy is deleted).
 - "Settings" (`iamdeny_open_settings`, App Home, admins): the settings modal.
 
 Modals (`submit_*` run before the ack: their answer may be field errors):
@@ -356,7 +357,9 @@ def click_share(deps: Deps, client: Any, click: Click) -> None:
     if message is None:
         _tell(deps, client, click, lang, "share_gone")
         return
-    respond.in_channel(click.response_url, shared_note(message, click.caller.user_id, lang))
+    if respond.in_channel(click.response_url, shared_note(message, click.caller.user_id, lang)):
+        # The private copy has done its job: remove it (the shared one is in the channel now).
+        respond.send(click.response_url, {"delete_original": True})
 
 
 # --- settings -------------------------------------------------------------------------------------

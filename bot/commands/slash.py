@@ -39,6 +39,7 @@ from bot.render import (
     settings_modal,
 )
 from core.digest import last_days
+from core.redaction import redact
 from core.store import (
     get_workspace_settings,
     list_incidents,
@@ -128,7 +129,8 @@ def _paste(deps: Deps, client: Any, command: Command, word: str, lang: str) -> S
         lang=lang,
     )
     if answer is None:
-        return render_help(lang, unknown=word)
+        # The word is echoed back: redacted first, like anything else a user typed.
+        return render_help(lang, unknown=redact(word).text)
     return answer
 
 

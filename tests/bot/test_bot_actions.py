@@ -223,6 +223,31 @@ def test_resolve_on_a_private_answer_replaces_it(bot: BotServer, fake_slack: Fak
     assert not fake_slack.calls("chat.update")
 
 
+def test_resolve_from_the_list_replaces_the_list(bot: BotServer, fake_slack: FakeSlack) -> None:
+    post_paste(bot, fake_slack, DENIAL)
+    post_paste(bot, fake_slack, DENIAL_2)
+    first, second = _incidents(bot)
+    url = fake_slack.response_url()
+    bot.slack.send_command("/iamdeny", "list", response_url=url)
+    (listed,) = responses(fake_slack, url)
+    assert f"#{first.id}" in texts_of(listed.params) and f"#{second.id}" in texts_of(listed.params)
+    click_url = click(
+        bot,
+        fake_slack,
+        "iamdeny_resolve",
+        str(first.id),
+        is_ephemeral=True,
+        block_id=f"iamdeny_list_{first.id}",
+    )
+    assert submit_note(bot, opened_view(fake_slack), "done") is None
+    (replaced,) = responses(fake_slack, click_url)
+    assert replaced.params["replace_original"] is True
+    text = texts_of(replaced.params)
+    assert f"#{first.id}" not in text and f"#{second.id}" in text
+    (update,) = fake_slack.wait_for("chat.update")  # and the first paste's thread reply
+    assert "done" in texts_of(update.params)
+
+
 def test_resolve_modal_with_a_forged_incident_changes_nothing(
     bot: BotServer, fake_slack: FakeSlack
 ) -> None:

@@ -4,10 +4,11 @@ serving the Web API and the response URLs; SQLite, and PostgreSQL when configure
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest_bot import BotServer
+from conftest_bot import BotServer, DbSwitch
 from fakeslack import DEFAULT_TEAM, Call, FakeSlack, Fault
 from slackreq import HttpResponse, block_actions
 
@@ -180,6 +181,11 @@ def test_share_posts_the_same_answer_in_the_channel(bot: BotServer, fake_slack: 
     assert buttons(shared)["iamdeny_resolve"] == [str(i) for i in ids]
     (posted,) = fake_slack.messages["C0CHAN1"].values()
     assert posted["blocks"] == shared.params["blocks"]
+    deleted = answer_to(fake_slack, click_url, 2)
+    assert deleted.params == {
+        **{k: v for k, v in deleted.params.items() if k.startswith("_")},
+        "delete_original": True,
+    }
 
 
 def test_share_of_another_workspaces_incident_gets_nothing(
@@ -332,3 +338,30 @@ def test_forged_team_id_gets_nothing(bot: BotServer, fake_slack: FakeSlack) -> N
     assert not fake_slack.calls("views.open")
     assert [i.team_id for i in _incidents(bot)] == [OTHER_TEAM]
     assert get_user_language(bot.store, OTHER_TEAM, "U0USER1") is None
+
+
+def test_a_secret_typed_as_a_subcommand_is_not_echoed(
+    bot: BotServer, fake_slack: FakeSlack
+) -> None:
+    token = "ghp_1234567890abcdefghijABCDEFGHIJ123456"
+    _, url = command(bot, fake_slack, token)
+    answer = answer_to(fake_slack, url)
+    assert "iamdeny_help_head" in block_ids(answer)
+    assert token not in str(answer.params) and "redacted:github-token" in texts_of(answer)
+
+
+def test_database_outage_answers_without_losing_the_caller(
+    bot: BotServer, fake_slack: FakeSlack, db_switch: Callable[..., DbSwitch]
+) -> None:
+    switch = db_switch(bot.store)
+    switch.down()
+    try:
+        _, url = command(bot, fake_slack, DENIAL)
+        answer = answer_to(fake_slack, url)  # still explained, but nothing to share or resolve
+        assert "s3:PutObject" in texts_of(answer)
+        assert set(buttons(answer)) == {"iamdeny_lang"}
+        _, url = command(bot, fake_slack, "list")
+        assert "iamdeny_unavailable" in block_ids(answer_to(fake_slack, url))
+    finally:
+        switch.up()
+    assert _incidents(bot) == []
