@@ -68,6 +68,7 @@ from bot.render import (
     resolve_modal,
     settings_modal,
 )
+from core.redaction import redact
 from core.store import (
     StoreError,
     add_feedback,
@@ -245,7 +246,11 @@ def submit_resolve(
     if origin is None:
         return {RESOLVE_NOTE_BLOCK: note(lang, "incident_gone")}, None
     incident = resolve_incident(
-        deps.store, origin.incident_id, team_id=caller.team_id, by=caller.user_id, note=text
+        deps.store,
+        origin.incident_id,
+        team_id=caller.team_id,
+        by=caller.user_id,
+        note=redact(text).text,  # stored and shown to others: never a secret in it
     )
     if incident is None:
         return {RESOLVE_NOTE_BLOCK: note(lang, "incident_gone")}, None
@@ -261,7 +266,8 @@ def after_resolve(deps: Deps, client: Any, caller: Caller, outcome: Any) -> None
         ids = origin.ids or [incident.id]
         lang = origin.lang or language_of(deps, client, caller)
         if origin.ephemeral:
-            message = stored_answer(deps, team, ids, lang, private=True, share=True)
+            # No "Share" on the updated copy: it may be a private copy of a channel reply.
+            message = stored_answer(deps, team, ids, lang, private=True)
             if message is not None:
                 respond.replace(origin.response_url, message)
         elif origin.channel_id and origin.message_ts:

@@ -42,7 +42,9 @@ def send(response_url: str | None, body: dict[str, Any]) -> bool:
 
 
 def _body(message: SlackMessage, **extra: Any) -> dict[str, Any]:
-    return {"text": message.text, "blocks": message.blocks, **extra}
+    """The JSON body: text, blocks and the given fields that are set (no nulls)."""
+    fields = {key: value for key, value in extra.items() if value is not None}
+    return {"text": message.text, "blocks": message.blocks, **fields}
 
 
 def ephemeral(response_url: str | None, message: SlackMessage, **extra: Any) -> bool:

@@ -162,7 +162,7 @@ def _resolve(deps: Deps, client: Any, command: Command, rest: str, lang: str) ->
         incident_id,
         team_id=command.caller.team_id,
         by=command.caller.user_id,
-        note=text,
+        note=redact(text).text,  # a note is stored and shown to others: never a secret in it
     )
     if incident is None:
         return render_incident_not_found(incident_id, lang)

@@ -177,19 +177,24 @@ def test_resolve_button_modal_submit_updates_the_reply(
     }
     assert get_incident(bot.store, incident.id, team_id="T0001").status == "open"  # type: ignore[union-attr]
 
+    secret = "ghp_1234567890abcdefghijABCDEFGHIJ123456"
+    assert submit_note(bot, view, f"token {secret}") is None  # a secret in a note is not stored
+    stored = get_incident(bot.store, incident.id, team_id="T0001")
+    assert stored is not None and stored.resolution_note == "token [redacted:github-token]"
+    fake_slack.wait_for("chat.update")
     assert submit_note(bot, view, "Allowed s3:PutObject in the SCP (PR #7)") is None
     done = get_incident(bot.store, incident.id, team_id="T0001")
     assert done is not None and done.status == "resolved" and done.resolved_by == "U0USER1"
     assert done.resolution_note == "Allowed s3:PutObject in the SCP (PR #7)"
 
-    (update,) = fake_slack.wait_for("chat.update")
+    update = fake_slack.wait_for("chat.update", 2)[-1]
     assert update.params["channel"] == "C0CHAN1" and update.params["ts"] == reply["ts"]
     text = texts_of(update.params)
     assert "Resolved by <@U0USER1>" in text and "Allowed s3:PutObject in the SCP (PR #7)" in text
     assert "iamdeny_resolve" not in buttons(update.params["blocks"])
     assert "iamdeny_wrong" in buttons(update.params["blocks"])
     bot.drain()
-    assert len(fake_slack.calls("chat.update")) == 1  # the reply once, not twice
+    assert len(fake_slack.calls("chat.update")) == 2  # the reply once per submission
 
 
 def test_resolve_of_one_denial_keeps_the_others_open(bot: BotServer, fake_slack: FakeSlack) -> None:
@@ -219,7 +224,7 @@ def test_resolve_on_a_private_answer_replaces_it(bot: BotServer, fake_slack: Fak
     (replaced,) = responses(fake_slack, click_url)
     assert replaced.params["replace_original"] is True
     assert "Resolved by <@U0USER1>" in texts_of(replaced.params)
-    assert "iamdeny_share" in buttons(replaced.params["blocks"])
+    assert "iamdeny_share" not in buttons(replaced.params["blocks"])
     assert not fake_slack.calls("chat.update")
 
 

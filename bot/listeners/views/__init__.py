@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bot.commands.home import publish_home
 from bot.commands.interactions import after_resolve, submit_resolve, submit_settings
 from bot.commands.scope import caller_of, language_of
 from bot.render import RESOLVE_CALLBACK_ID, SETTINGS_CALLBACK_ID
@@ -47,6 +48,7 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors=errors)
             return
         ack()
+        deps.jobs.submit(publish_home, deps, client, caller)  # the admin's Home shows them
 
     app.view(RESOLVE_CALLBACK_ID)(on_resolve)
     app.view(SETTINGS_CALLBACK_ID)(on_settings)
