@@ -6,7 +6,9 @@ scheduled moment (weekday/hour in its time zone) has passed within the catch-up 
 ISO week that moment reports (the week before the moment's own week). A week whose claim is already
 marked posted costs one read; otherwise `bot.digest_post.DigestPoster` claims, posts and marks it,
 so any number of workers (and manual `iamdeny digest --post` runs, which use the same key) post it
-once. A failed post is tried again on the next check.
+once. A failed post (Slack said `not_in_channel`, or is down) is tried again with a per-process
+backoff: after one interval, then two, four, ... at most an hour apart, so a channel the bot was
+removed from does not cost a digest computation and an error every minute.
 
 The clock is injectable (`clock=`), and `tick()` is one check, for tests. `run()` returns when
 `stop` is set (SIGTERM/SIGINT in `iamdeny digest --schedule`), after the post in progress; a
@@ -26,7 +28,9 @@ from bot.settings import Settings
 from core.digest.schedule import due_digest
 from core.store import Store, get_digest_claim, list_workspace_settings
 
-__all__ = ["DigestScheduler"]
+__all__ = ["MAX_BACKOFF", "DigestScheduler"]
+
+MAX_BACKOFF = timedelta(hours=1)
 
 _log = logging.getLogger("iamdeny.worker")
 
@@ -57,6 +61,8 @@ class DigestScheduler:
             interval if interval is not None else settings.iamdeny_digest_interval_seconds
         )
         self.catch_up = catch_up or timedelta(hours=settings.iamdeny_digest_catch_up_hours)
+        # (team, channel, key) -> (failures so far, no new attempt before this time)
+        self._backoff: dict[tuple[str, str, str], tuple[int, datetime]] = {}
 
     def tick(self, stop: threading.Event | None = None) -> list[PostOutcome]:
         """One check at `clock()`: post every digest that is due and not yet posted."""
@@ -88,9 +94,18 @@ class DigestScheduler:
             )
             if claim is not None and claim.status == "posted":
                 continue
+            key = (workspace.team_id, workspace.digest_channel_id, due.key)
+            failures, not_before = self._backoff.get(key, (0, now))
+            if now < not_before:
+                continue
             outcome = self.poster.post(workspace, due.period, due.key)
-            level = logging.ERROR if outcome.failed else logging.INFO
-            _log.log(level, "digest %s", outcome.line())
+            if outcome.failed:
+                delay = min(timedelta(seconds=self.interval) * 2**failures, MAX_BACKOFF)
+                self._backoff[key] = (failures + 1, now + delay)
+                _log.error("digest %s; next attempt in %ds", outcome.line(), delay.total_seconds())
+            else:
+                self._backoff.pop(key, None)
+                _log.info("digest %s", outcome.line())
             outcomes.append(outcome)
         return outcomes
 

@@ -591,3 +591,47 @@ def test_schedule_usage_errors(env: dict[str, str]) -> None:
 def test_week_period_helper_matches_the_cli_default() -> None:
     week = last_week()
     assert iso_week(week.label) == week
+
+
+def test_scheduler_backs_off_after_a_failed_post(
+    settings: Settings, db: Store, fake_slack: FakeSlack
+) -> None:
+    update_workspace_settings(db, "T0001", digest_channel_id=CHANNEL)  # Monday 09:00 UTC
+    clock = Clock(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
+    scheduler = DigestScheduler(settings, db, clock=clock, interval=60)
+    fault = fake_slack.add_fault(
+        Fault(method="chat.postMessage", error="not_in_channel", times=None)
+    )
+
+    def attempts_at(*minutes: float) -> list[str]:
+        statuses = []
+        for minute in minutes:
+            clock.now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC) + timedelta(minutes=minute)
+            statuses.extend(o.status for o in scheduler.tick())
+        return statuses
+
+    # Tried at once, then after 1, 2 and 4 minutes: not at every check.
+    assert attempts_at(0, 0.5, 1, 2, 2.5, 3, 4, 5, 6, 7) == ["failed"] * 4
+    assert fault.fired == 4
+    fake_slack.clear_faults()
+    assert attempts_at(14) == []  # the next attempt is due at minute 15
+    assert attempts_at(15) == ["posted"]
+    assert attempts_at(16, 60) == []
+    assert len(fake_slack.calls("chat.postMessage")) == 1
+
+
+def test_post_json_output(
+    env: dict[str, str], db: Store, fake_slack: FakeSlack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    update_workspace_settings(db, "T0001", digest_channel_id=CHANNEL)
+    update_workspace_settings(db, "T0002", language="en")
+    assert main(["digest", "--post", "--json"]) == 0
+    results = json.loads(capsys.readouterr().out)["results"]
+    assert [(r["team_id"], r["status"]) for r in results] == [
+        ("T0001", "posted"),
+        ("T0002", "skipped"),
+    ]
+    assert results[0]["message_ts"] == fake_slack.calls("chat.postMessage")[0].response["ts"]  # type: ignore[index]
+    assert results[0]["period"] == last_week().label
