@@ -142,7 +142,7 @@ def _post(args: argparse.Namespace) -> int:
     import json
     from datetime import UTC, timedelta
 
-    from bot.digest_post import DigestPoster
+    from bot.digest_post import DigestPoster, PostOutcome
     from bot.settings import Settings, SettingsError
     from core.digest import PeriodError, iso_week, zone
     from core.store import (
@@ -205,19 +205,23 @@ def _post(args: argparse.Namespace) -> int:
             top=args.top,
             oldest=args.oldest,
         )
-        if not teams:
+        if not teams and not args.json:
             print(f"No workspaces in {store.url}: nothing to post.")
         for team in teams:
-            workspace = get_workspace_settings(store, team)
-            period, key = period_for(args.tz or workspace.timezone, datetime.now(UTC))
-            outcome = poster.post(workspace, period, key)
+            try:
+                workspace = get_workspace_settings(store, team)
+            except StoreError as exc:
+                outcome = PostOutcome(team, "failed", f"database error: {type(exc).__name__}")
+            else:
+                period, key = period_for(args.tz or workspace.timezone, datetime.now(UTC))
+                outcome = poster.post(workspace, period, key)
             failed = failed or outcome.failed
             if args.json:
                 lines.append(
                     {
                         "team_id": outcome.team_id,
                         "channel_id": outcome.channel_id,
-                        "period": key,
+                        "period": outcome.period_key,
                         "status": outcome.status,
                         "detail": outcome.detail,
                         "message_ts": outcome.message_ts,
