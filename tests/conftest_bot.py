@@ -10,6 +10,8 @@ requests. Reusable by every bot test (commands, actions, App Home, digests):
 - `bot` — `make_bot()` with the defaults.
 - `BotServer`: `.url`, `.slack` (a `SlackRequests` signed with its secret), `.store`, `.deps`,
   `.wsgi`, `.drain()` (wait for the background replies), `.get(path)`.
+- `two_workspaces` — a multi-workspace (OAuth) app with `TEAM_B` and `TEAM_C` installed through
+  `/slack/install` and `/slack/oauth_redirect` (`oauth_install(bot, fake, team, code)`).
 - `db_switch` — `db_switch(store)` returns a switch; `switch.down()` makes every statement on
   that store's engine fail with OperationalError (a database outage), `switch.up()` ends it.
 
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
-from fakeslack import DEFAULT_TEAM, FakeSlack
+from fakeslack import DEFAULT_TEAM, FakeSlack, Team
 from slackreq import HttpResponse, SlackRequests
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
@@ -183,3 +185,42 @@ class DbSwitch:
 @pytest.fixture
 def db_switch() -> Callable[[Store], DbSwitch]:
     return DbSwitch
+
+
+# --- two workspaces installed through OAuth -------------------------------------------------------
+
+OAUTH_CLIENT_ID = "1111.2222"
+TEAM_B = Team("T0000B", "xoxb-fake-T0000B", "UBOTB", "BBOTB", "Beta")
+TEAM_C = Team("T0000C", "xoxb-fake-T0000C", "UBOTC", "BBOTC", "Gamma")
+
+
+def oauth_install(bot: BotServer, fake: FakeSlack, team: Team, code: str) -> None:
+    """Install `team` through /slack/install and /slack/oauth_redirect, as a browser would."""
+    from http.cookies import SimpleCookie
+    from urllib.parse import parse_qs, urlsplit
+
+    start = bot.get("/slack/install")
+    assert start.status == 302, start.text
+    state = parse_qs(urlsplit(start.headers["location"]).query)["state"][0]
+    cookie = SimpleCookie(start.headers["set-cookie"])
+    cookies = "; ".join(f"{k}={v.value}" for k, v in cookie.items())
+    fake.add_oauth_code(code, team)
+    done = bot.get(f"/slack/oauth_redirect?code={code}&state={state}", {"Cookie": cookies})
+    assert done.status == 200, done.text
+
+
+@pytest.fixture
+def two_workspaces(make_bot: Callable[..., BotServer], fake_slack: FakeSlack) -> BotServer:
+    """A multi-workspace (OAuth) app with `TEAM_B` and `TEAM_C` installed through the OAuth flow
+    (the fake's call log cleared afterwards)."""
+    from pydantic import SecretStr
+
+    bot = make_bot(
+        slack_bot_token=None,
+        slack_client_id=OAUTH_CLIENT_ID,
+        slack_client_secret=SecretStr("oauth-s3"),
+    )
+    oauth_install(bot, fake_slack, TEAM_B, "code-b")
+    oauth_install(bot, fake_slack, TEAM_C, "code-c")
+    fake_slack.clear_calls()
+    return bot

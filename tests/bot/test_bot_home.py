@@ -8,8 +8,8 @@ import time
 from typing import Any
 
 import pytest
-from conftest_bot import BotServer
-from fakeslack import DEFAULT_TEAM, FakeSlack
+from conftest_bot import TEAM_B, TEAM_C, BotServer
+from fakeslack import DEFAULT_TEAM, Call, FakeSlack
 from slackreq import app_home_opened, block_actions, message_event, view_submission
 
 from core.classifier import find_denials
@@ -73,6 +73,17 @@ def record(bot: BotServer, team_id: str, text: str, reporter: str) -> None:
         paste=text,
         reporter_id=reporter,
     )
+
+
+def response_to(fake: FakeSlack, url: str) -> Call:
+    """The first response sent to `url` (waits for it)."""
+    deadline = time.monotonic() + 10
+    while True:
+        for call in fake.calls("response_url"):
+            if url.endswith("/" + call.params.get("_hook", "?")):
+                return call
+        assert time.monotonic() < deadline, f"no response to {url}"
+        time.sleep(0.02)
 
 
 def open_home(bot: BotServer, fake: FakeSlack, user: str, team_id: str = "T0001") -> dict[str, Any]:
@@ -272,3 +283,33 @@ def test_saved_default_language_is_used_for_users_without_a_choice(
     fake_slack.add_user("U0NOLOCALE", locale="ja-JP")
     view = open_home(bot, fake_slack, "U0NOLOCALE")
     assert any(ord(ch) in HANGUL for ch in texts_of(view))
+
+
+def test_two_workspaces_see_only_their_own(
+    two_workspaces: BotServer, fake_slack: FakeSlack
+) -> None:
+    bot = two_workspaces
+    for team, text in ((TEAM_B, DENIAL), (TEAM_C, DENIAL_2)):
+        for reporter in ("U0SAME", "U0ELSE"):
+            record(bot, team.team_id, text, reporter=reporter)
+    fake_slack.add_user("U0SAME", is_admin=True, team_id=TEAM_B.team_id)
+    fake_slack.add_user("U0SAME", is_admin=True, team_id=TEAM_C.team_id)
+    # The same user id in both workspaces: each Home, list and digest shows its own workspace.
+    for team, mine, theirs in ((TEAM_B, "s3:PutObject", "dynamodb"), (TEAM_C, "dynamodb", "s3:")):
+        view = open_home(bot, fake_slack, "U0SAME", team_id=team.team_id)
+        assert fake_slack.calls("views.publish")[-1].token == team.bot_token
+        assert mine in texts_of(view) and theirs not in texts_of(view)
+        for sub in ("list", "digest"):
+            url = fake_slack.response_url(team_id=team.team_id)
+            resp = bot.slack.send_command(
+                "/iamdeny", sub, user="U0SAME", team_id=team.team_id, response_url=url
+            )
+            assert resp.status == 200
+            answer = texts_of(response_to(fake_slack, url).params.get("blocks"))
+            assert mine in answer and theirs not in answer
+    # Settings saved by B's admin are B's only.
+    modal = {"callback_id": "iamdeny_settings_modal", "private_metadata": ""}
+    submitted = view_submission(modal, settings_values(), user="U0SAME", team_id=TEAM_B.team_id)
+    assert bot.slack.send_interaction(submitted).body == b""
+    assert get_workspace_settings(bot.store, TEAM_B.team_id).digest_channel_id == "C0DIGEST"
+    assert get_workspace_settings(bot.store, TEAM_C.team_id).stored is False
