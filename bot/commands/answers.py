@@ -51,9 +51,9 @@ from core.store import (
     Store,
     StoreError,
     get_incident,
-    list_incidents,
     recurrences,
 )
+from core.store.recovery import message_incidents as stored_message_incidents
 
 __all__ = [
     "ACTION_SHARE",
@@ -74,7 +74,6 @@ ACTION_SHARE: Final = "iamdeny_share"
 
 RECURRENCE_DAYS: Final = 7
 MAX_REF_IDS: Final = 50  # one reply covers at most this many denials' buttons
-_SIBLINGS_SCAN: Final = 500
 _REF = re.compile(r"^(?:(en|ko)(?::|$))?([0-9,]*)$")
 
 _log = logging.getLogger(__name__)
@@ -232,20 +231,17 @@ def answer_paste(
 
 
 def message_incidents(store: Store, incident: Incident) -> list[Incident]:
-    """Every incident recorded from the same message as `incident` (same workspace), in denial
-    order. (Interim: a scan of the channel's incidents since then; the store has no lookup by
-    message yet.)"""
-    found = list_incidents(
-        store,
-        team_id=incident.team_id,
-        channel_id=incident.channel_id,
-        since=incident.reported_at,
-        limit=_SIBLINGS_SCAN,
+    """Every incident recorded from the same message as `incident` (its own workspace), in
+    denial order."""
+    same = list(
+        stored_message_incidents(
+            store,
+            team_id=incident.team_id,
+            channel_id=incident.channel_id,
+            message_ts=incident.message_ts,
+        )
     )
-    same = [i for i in found if i.message_ts == incident.message_ts]
-    if all(i.id != incident.id for i in same):
-        same.append(incident)
-    return sorted(same, key=lambda i: i.denial_index)
+    return same if any(i.id == incident.id for i in same) else [incident]
 
 
 def _stored(store: Store, team_id: str, ids: Sequence[int]) -> list[Incident]:

@@ -215,7 +215,10 @@ def click_resolve(deps: Deps, client: Any, click: Click) -> None:
     ids = parse_ref(click.value).ids
     incident = get_incident(deps.store, ids[0], team_id=click.caller.team_id) if ids else None
     if incident is None:
-        _tell(deps, client, click, lang, "incident_gone")
+        if click.source == "home":
+            publish_home(deps, client, click.caller)  # drop what is gone from the viewer's Home
+        else:
+            _tell(deps, client, click, lang, "incident_gone")
         return
     refs = reply_refs(click.message)
     origin = ResolveOrigin(
