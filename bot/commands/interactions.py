@@ -155,10 +155,27 @@ def _tell(deps: Deps, client: Any, click: Click, lang: str, key: str, **values: 
 
 
 def _tell_message(client: Any, click: Click, message: SlackMessage) -> None:
-    """A message to the clicker only: through the response URL, else `chat.postEphemeral`."""
+    """A message to the clicker only, next to what they clicked.
+
+    In a thread (a thread reply), `chat.postEphemeral` with the thread's ts puts it in the thread
+    (the bot is a member there: it posted the reply); otherwise, or if that fails, the click's
+    response URL (which needs no membership: answers shared from `/iamdeny`)."""
+    if click.in_view:
+        return
+    if click.thread_ts and click.channel_id:
+        try:
+            client.chat_postEphemeral(
+                channel=click.channel_id,
+                user=click.caller.user_id,
+                thread_ts=click.thread_ts,
+                **message.to_kwargs(),
+            )
+            return
+        except Exception as exc:
+            _log.info("chat.postEphemeral failed (%s); using the response URL", type(exc).__name__)
     if click.response_url:
-        respond.ephemeral(click.response_url, message, thread_ts=click.thread_ts)
-    elif click.channel_id and not click.in_view:
+        respond.ephemeral(click.response_url, message)
+    elif click.channel_id:
         client.chat_postEphemeral(
             channel=click.channel_id, user=click.caller.user_id, **message.to_kwargs()
         )
@@ -345,15 +362,8 @@ def click_other_lang(deps: Deps, client: Any, click: Click) -> None:
         return
     if click.is_ephemeral:
         respond.replace(click.response_url, message)
-    elif click.response_url:
-        respond.ephemeral(click.response_url, message, thread_ts=click.thread_ts)
-    elif click.channel_id:
-        client.chat_postEphemeral(
-            channel=click.channel_id,
-            user=click.caller.user_id,
-            thread_ts=click.thread_ts,
-            **message.to_kwargs(),
-        )
+    else:
+        _tell_message(client, click, message)
 
 
 def click_share(deps: Deps, client: Any, click: Click) -> None:

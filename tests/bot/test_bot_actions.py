@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from conftest_bot import TEAM_B, TEAM_C, BotServer
-from fakeslack import DEFAULT_TEAM, Call, FakeSlack
+from fakeslack import DEFAULT_TEAM, Call, FakeSlack, Fault
 from slackreq import block_actions, message_event, view_submission
 
 from core.store import (
@@ -277,16 +277,18 @@ def test_wrong_stores_feedback_and_thanks_the_clicker(
 ) -> None:
     reply = post_paste(bot, fake_slack, DENIAL)
     (incident,) = _incidents(bot)
-    url = click(bot, fake_slack, "iamdeny_wrong", str(incident.id), message=reply, user="U0CLICK")
-    (thanks,) = responses(fake_slack, url)
-    assert thanks.params["response_type"] == "ephemeral" and not thanks.params["replace_original"]
-    assert thanks.params.get("thread_ts") == reply["thread_ts"]
+    click(bot, fake_slack, "iamdeny_wrong", str(incident.id), message=reply, user="U0CLICK")
+    (thanks,) = fake_slack.wait_for("chat.postEphemeral")  # in the reply's thread, to the clicker
+    assert (thanks.params["channel"], thanks.params["user"]) == ("C0CHAN1", "U0CLICK")
+    assert thanks.params["thread_ts"] == reply["thread_ts"]
+    assert "iamdeny_feedback" in str(thanks.params["blocks"])
     (feedback,) = list_feedback(bot.store, incident.id, team_id="T0001")
     assert (feedback.user_id, feedback.verdict) == ("U0CLICK", "wrong")
     # Twice is still one row; a forged id stores nothing.
     click(bot, fake_slack, "iamdeny_wrong", str(incident.id), message=reply, user="U0CLICK")
-    url = click(bot, fake_slack, "iamdeny_wrong", "424242", message=reply)
-    assert "not in this workspace" in texts_of(responses(fake_slack, url)[0].params)
+    click(bot, fake_slack, "iamdeny_wrong", "424242", message=reply)
+    gone = fake_slack.wait_for("chat.postEphemeral", 3)[-1]
+    assert "not in this workspace" in texts_of(gone.params)
     bot.drain()
     assert len(list_feedback(bot.store, incident.id, team_id="T0001")) == 1
     assert not fake_slack.calls("chat.update")
@@ -298,13 +300,19 @@ def test_other_language_is_shown_to_the_clicker_only(bot: BotServer, fake_slack:
     assert not _has_hangul(texts_of(reply))
     (target,) = buttons(reply["blocks"])["iamdeny_lang"]
     assert target == "ko"
-    url = click(bot, fake_slack, "iamdeny_lang", target, message=reply, user="U0OTHER")
-    (korean,) = responses(fake_slack, url)
-    assert korean.params["response_type"] == "ephemeral"
-    assert korean.params["replace_original"] is False
+    click(bot, fake_slack, "iamdeny_lang", target, message=reply, user="U0OTHER")
+    (korean,) = fake_slack.wait_for("chat.postEphemeral")
+    assert (korean.params["user"], korean.params["thread_ts"]) == ("U0OTHER", reply["thread_ts"])
     assert _has_hangul(texts_of(korean.params)) and "s3:PutObject" in texts_of(korean.params)
     assert buttons(korean.params["blocks"])["iamdeny_lang"] == [f"en:{incident.id}"]
     assert not fake_slack.calls("chat.update")  # the reply stays in English for everyone
+
+    # Where the bot cannot post (an answer shared from /iamdeny), the response URL is used.
+    fake_slack.add_fault(Fault("chat.postEphemeral", error="not_in_channel"))
+    url = click(bot, fake_slack, "iamdeny_lang", target, message=reply, user="U0OTHER")
+    (fallback,) = responses(fake_slack, url)
+    assert fallback.params["response_type"] == "ephemeral"
+    assert fallback.params["replace_original"] is False and _has_hangul(texts_of(fallback.params))
 
     # On a private answer, the answer itself switches.
     url = click(bot, fake_slack, "iamdeny_lang", f"ko:{incident.id}", is_ephemeral=True)
@@ -331,11 +339,11 @@ def test_two_workspaces_never_cross(two_workspaces: BotServer, fake_slack: FakeS
         ("iamdeny_lang", f"ko:{incident_b.id}"),
         ("iamdeny_share", f"en:{incident_b.id}"),
     ):
-        url = click(bot, fake_slack, action, value, message=reply_b, team_id=TEAM_C.team_id)
-        (answer,) = responses(fake_slack, url)
-        assert "s3:PutObject" not in texts_of(answer.params)
-        assert answer.params["response_type"] == "ephemeral"
-    assert not fake_slack.calls("views.open")
+        click(bot, fake_slack, action, value, message=reply_b, team_id=TEAM_C.team_id)
+    told = fake_slack.wait_for("chat.postEphemeral", 4)
+    for answer in told:  # each told privately, by C's bot, that there is nothing to see
+        assert answer.token == TEAM_C.bot_token and "s3:PutObject" not in texts_of(answer.params)
+    assert not fake_slack.calls("views.open") and not fake_slack.calls("response_url")
     assert list_feedback(bot.store, incident_b.id, team_id=ANY_TEAM) == []
 
     # B's own user resolves; C's submission of B's modal changes nothing.
