@@ -132,6 +132,19 @@ def process_tree(pid: int) -> list[int]:
     return out
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of `pid` so far (/proc/<pid>/stat), None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 def rss_mb(pid: int) -> float | None:
     """The resident set size of `pid` in MB (VmRSS), None when it is gone."""
     try:
@@ -150,6 +163,7 @@ class RssSampler:
     def __init__(self, pid: int, period: float = 0.5) -> None:
         self.pid, self.period = pid, period
         self.peaks: dict[int, float] = {}
+        self.cpu: dict[int, float] = {}  # latest CPU seconds seen per process
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -163,6 +177,14 @@ class RssSampler:
             value = rss_mb(pid)
             if value is not None:
                 self.peaks[pid] = max(self.peaks.get(pid, 0.0), value)
+            used = cpu_seconds(pid)
+            if used is not None:
+                self.cpu[pid] = used
+
+    def cpu_total(self) -> float:
+        """CPU seconds used so far by the processes seen (sampled now)."""
+        self.sample()
+        return sum(self.cpu.values())
 
     def __enter__(self) -> RssSampler:
         self._thread.start()
@@ -523,12 +545,15 @@ def bench_target(
             warm_up(fake, server.port, args.warmup)
             fake.clear_calls()
             count = max(1, round(args.rate * args.seconds))
+            cpu_before = sampler.cpu_total()
             began = time.monotonic()
             run = send_load(server.port, args.rate, count, deadline_s=args.seconds + GRACE_SECONDS)
             sending = time.monotonic() - began
             acked = [s for s in run.sent if s.status is not None and 200 <= s.status < 300]
             wanted = {s.ts for s in acked}
             found = wait_for_replies(fake, wanted, REPLY_WAIT_SECONDS)
+            time.sleep(0.2)
+            cpu_used = sampler.cpu_total() - cpu_before
         alive = server.proc.poll() is None
     finally:
         server.stop()
@@ -554,6 +579,7 @@ def bench_target(
         "reply_ms": summary_ms(reply_latency),
         "sender_lag_ms": summary_ms([s.lag for s in run.sent]),
         "rss": sampler.report(),
+        "server_cpu_ms_per_event": round(1000 * cpu_used / max(1, len(run.sent)), 2),
         "server_alive_at_end": alive,
     }
 
@@ -634,7 +660,8 @@ def print_report(report: dict[str, Any]) -> None:
         workers = ", ".join(_fmt(v) for v in rss["workers_mb"])
         print(
             f"{name}: RSS master {_fmt(rss['master_mb'])} MB, workers {workers} MB; "
-            f"achieved {r['achieved_rate']} events/s; statuses {r['statuses']}"
+            f"achieved {r['achieved_rate']} events/s; server CPU "
+            f"{r['server_cpu_ms_per_event']} ms per event; statuses {r['statuses']}"
         )
     o = report["overhead"]
     print(

@@ -30,6 +30,7 @@ RESULT_KEYS = {
     "rss",
     "statuses",
     "server_alive_at_end",
+    "server_cpu_ms_per_event",
 }
 
 
