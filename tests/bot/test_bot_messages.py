@@ -403,3 +403,40 @@ def test_permanent_slack_error_closes_the_claim(bot: BotServer, fake_slack: Fake
     assert bot.slack.send_event(body, retry_num=1).status == 200
     bot.drain()
     assert len(fake_slack.calls("chat.postMessage", all_outcomes=True)) == 1
+
+
+def test_real_postgres_outage_then_redelivery(bot: BotServer, fake_slack: FakeSlack) -> None:
+    """PostgreSQL refusing connections (not a simulated error): 5xx, then stored once."""
+    if bot.store.dialect != "postgresql":
+        pytest.skip("a server outage needs PostgreSQL (SQLite has no server to lose)")
+    import psycopg
+    from psycopg import sql
+
+    database = bot.store.engine.url.database
+    admin = bot.store.engine.url.set(drivername="postgresql", database="postgres")
+    admin_url = admin.render_as_string(hide_password=False)
+
+    def admin_do(statement: sql.Composable) -> None:
+        with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(statement)
+
+    name = sql.Identifier(str(database))
+    body = message_event(DENIAL)
+    admin_do(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(name))
+    try:
+        admin_do(
+            sql.SQL(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = {} AND pid <> pg_backend_pid()"
+            ).format(sql.Literal(str(database)))
+        )
+        resp = bot.slack.send_event(body)
+        assert 500 <= resp.status < 600
+        assert bot.get("/healthz").status == 503
+    finally:
+        admin_do(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(name))
+    assert bot.slack.send_event(body, retry_num=1).status == 200
+    fake_slack.wait_for("chat.postMessage")
+    bot.drain()
+    assert len(_incidents(bot)) == 1
+    fake_slack.quiet("chat.postMessage", 1, settle=0.2)
