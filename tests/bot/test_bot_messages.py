@@ -416,7 +416,7 @@ def test_real_postgres_outage_then_redelivery(bot: BotServer, fake_slack: FakeSl
     admin = bot.store.engine.url.set(drivername="postgresql", database="postgres")
     admin_url = admin.render_as_string(hide_password=False)
 
-    def admin_do(statement: sql.Composable) -> None:
+    def admin_do(statement: sql.Composed) -> None:
         with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as conn:
             conn.execute(statement)
 
