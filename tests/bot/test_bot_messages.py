@@ -440,3 +440,20 @@ def test_real_postgres_outage_then_redelivery(bot: BotServer, fake_slack: FakeSl
     bot.drain()
     assert len(_incidents(bot)) == 1
     fake_slack.quiet("chat.postMessage", 1, settle=0.2)
+
+
+def test_reply_shows_the_last_resolution(bot: BotServer, fake_slack: FakeSlack) -> None:
+    from core.store import resolve_incident
+
+    assert bot.slack.send_event(message_event(DENIAL, user="U0A")).status == 200
+    fake_slack.wait_for("chat.postMessage")
+    bot.drain()
+    (first,) = _incidents(bot)
+    resolve_incident(
+        bot.store, first.id, team_id="T0001", by="U0FIXER", note="SCP exemption for deploy"
+    )
+    assert bot.slack.send_event(message_event(DENIAL, user="U0B")).status == 200
+    second = fake_slack.wait_for("chat.postMessage", 2)[1]
+    shown = second.params["text"] + str(second.params["blocks"])
+    assert "SCP exemption for deploy" in shown
+    assert "U0FIXER" in shown
