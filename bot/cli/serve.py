@@ -113,6 +113,17 @@ def run(args: argparse.Namespace) -> int:
     )
 
 
+def engine_options(settings: Any, threads: int) -> dict[str, Any]:
+    """Engine options for one serving process: SQL parameters never in error messages, and on
+    PostgreSQL a pool as large as the threads that may use it at once (request threads, reply
+    workers, the recovery sweep), so none waits for a connection."""
+    options: dict[str, Any] = {"hide_parameters": True}
+    if settings.database_url.startswith(("postgres://", "postgresql")):
+        options["pool_size"] = threads + 1
+        options["max_overflow"] = settings.iamdeny_reply_workers + 1
+    return options
+
+
 def _serve_socket_mode(settings: Any, store: Any) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -151,7 +162,7 @@ def _serve_http(settings: Any, *, bind: str, workers: int, threads: int) -> int:
         from bot.pipeline.recovery import ReplyRecovery
         from core.store import Store
 
-        store = Store.open(settings.database_url, hide_parameters=True)
+        store = Store.open(settings.database_url, **engine_options(settings, threads))
         deps = Deps.build(settings, store)
         wsgi = create_wsgi_app(settings, store, deps=deps)
         recovery = ReplyRecovery(deps, team_clients(wsgi.app, settings))
