@@ -7,7 +7,8 @@ returns None) and is acknowledged without a word.
 
 The text is the message's `text`, then each attachment's `pretext`, `title`, `text`, `fallback`,
 then the text of its blocks (rich text, sections, context, headers); a part already contained in
-what came before (Slack repeats `text` in rich-text blocks and in `fallback`) is skipped.
+what came before (Slack repeats `text` in rich-text blocks and in `fallback`) is skipped, and link
+previews (unfurl attachments) are not read, so an unfurl is not an edit.
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ def _parts(message: Mapping[str, Any]) -> Iterator[str]:
     attachments = message.get("attachments")
     if isinstance(attachments, list):
         for attachment in attachments[:100]:
-            if not isinstance(attachment, Mapping):
+            if not isinstance(attachment, Mapping) or _is_unfurl(attachment):
                 continue
             for key in ("pretext", "title", "text", "fallback"):
                 value = attachment.get(key)
@@ -148,6 +149,15 @@ def _parts(message: Mapping[str, Any]) -> Iterator[str]:
                     yield value
             yield from _block_texts(attachment.get("blocks"))
     yield from _block_texts(message.get("blocks"))
+
+
+def _is_unfurl(attachment: Mapping[str, Any]) -> bool:
+    """A link preview Slack (or an app) added: not something anyone pasted."""
+    return bool(
+        attachment.get("from_url")
+        or attachment.get("original_url")
+        or attachment.get("is_app_unfurl")
+    )
 
 
 def _block_texts(blocks: object) -> Iterator[str]:

@@ -457,3 +457,25 @@ def test_reply_shows_the_last_resolution(bot: BotServer, fake_slack: FakeSlack) 
     shown = second.params["text"] + str(second.params["blocks"])
     assert "SCP exemption for deploy" in shown
     assert "U0FIXER" in shown
+
+
+def test_link_unfurl_is_not_an_edit(bot: BotServer, fake_slack: FakeSlack) -> None:
+    text = f"{DENIAL}\nsee https://console.aws.amazon.com/iam/home"
+    original = message_event(text)
+    ts = original["event"]["ts"]
+    assert bot.slack.send_event(original).status == 200
+    fake_slack.wait_for("chat.postMessage")
+    bot.drain()
+    unfurled = message_changed(ts, text, text)
+    unfurled["event"]["message"]["attachments"] = [
+        {
+            "from_url": "https://console.aws.amazon.com/iam/home",
+            "original_url": "https://console.aws.amazon.com/iam/home",
+            "title": "AWS Management Console",
+            "text": "Sign in",
+        }
+    ]
+    assert bot.slack.send_event(unfurled).status == 200
+    bot.drain()
+    assert fake_slack.calls("chat.update") == []
+    fake_slack.quiet("chat.postMessage", 1, settle=0.1)
