@@ -94,6 +94,7 @@ __all__ = [
 _log = logging.getLogger(__name__)
 _CHANNEL_ID: Final = re.compile(r"^[CGD][A-Z0-9]{2,30}$")
 _METADATA_MAX: Final = 3000
+_ID_MAX: Final = 2**63
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,9 +212,12 @@ class ResolveOrigin:
             data = json.loads(text) if isinstance(text, str) else None
             if not isinstance(data, dict):
                 return None
-            ids = [int(i) for i in data.get("ids", []) if isinstance(i, int)]
+            ids = [i for i in data.get("ids", []) if isinstance(i, int) and 0 < i < _ID_MAX]
+            incident_id = int(data["incident_id"])
+            if not 0 < incident_id < _ID_MAX:  # never a value the database cannot compare
+                return None
             return cls(
-                incident_id=int(data["incident_id"]),
+                incident_id=incident_id,
                 source=str(data.get("source", "reply")),
                 channel_id=data.get("channel_id"),
                 message_ts=data.get("message_ts"),
@@ -420,12 +424,12 @@ def settings_errors(values: Mapping[str, Any], lang: str) -> tuple[dict[str, Any
     else:
         errors[SETTINGS_CHANNEL_BLOCK] = note(lang, "bad_channel")
     weekday = _selected(values, SETTINGS_WEEKDAY_BLOCK, SETTINGS_WEEKDAY_ACTION)
-    if weekday is not None and weekday.isdigit() and 0 <= int(weekday) <= 6:
+    if weekday is not None and _number(weekday) in range(7):
         out["digest_weekday"] = int(weekday)
     else:
         errors[SETTINGS_WEEKDAY_BLOCK] = note(lang, "bad_weekday")
     hour = _selected(values, SETTINGS_HOUR_BLOCK, SETTINGS_HOUR_ACTION)
-    if hour is not None and hour.isdigit() and 0 <= int(hour) <= 23:
+    if hour is not None and _number(hour) in range(24):
         out["digest_hour"] = int(hour)
     else:
         errors[SETTINGS_HOUR_BLOCK] = note(lang, "bad_hour")
@@ -440,6 +444,11 @@ def settings_errors(values: Mapping[str, Any], lang: str) -> tuple[dict[str, Any
     else:
         errors[SETTINGS_LANGUAGE_BLOCK] = note(lang, "bad_language")
     return out, errors
+
+
+def _number(text: str) -> int | None:
+    """A small non-negative decimal number written in ASCII digits, else None."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else None
 
 
 def _is_zone(name: str) -> bool:

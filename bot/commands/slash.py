@@ -51,6 +51,7 @@ from core.store.digest_queries import compute_digest
 __all__ = ["LIST_MAX", "Command", "parse", "run_command"]
 
 LIST_MAX: Final = 200
+_ID_MAX: Final = 2**63
 MAX_PASTE_CHARS: Final = 120_000  # as for a message (`bot.pipeline.extract`)
 
 _log = logging.getLogger(__name__)
@@ -148,7 +149,7 @@ def _list(deps: Deps, client: Any, command: Command, rest: str, lang: str) -> Sl
 
 def _incident_id(word: str) -> int | None:
     word = word.lstrip("#")
-    return int(word) if word.isdigit() and len(word) < 19 else None
+    return int(word) if word.isascii() and word.isdigit() and len(word) <= 40 else None
 
 
 def _resolve(deps: Deps, client: Any, command: Command, rest: str, lang: str) -> SlackMessage:
@@ -157,6 +158,8 @@ def _resolve(deps: Deps, client: Any, command: Command, rest: str, lang: str) ->
     text = text.strip()
     if incident_id is None or not text:
         return render_resolve_usage(lang)
+    if incident_id >= _ID_MAX:  # no such id (and none the database could even compare)
+        return render_incident_not_found(incident_id, lang)
     incident = resolve_incident(
         deps.store,
         incident_id,

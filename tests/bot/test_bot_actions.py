@@ -263,9 +263,10 @@ def test_resolve_modal_with_a_forged_incident_changes_nothing(
     click(bot, fake_slack, "iamdeny_resolve", str(incident.id), is_ephemeral=True)
     view = opened_view(fake_slack)
     assert submit_note(bot, view, "stolen", team_id="T0002") is None  # refused: no workspace
-    forged = dict(view, private_metadata=json.dumps({"incident_id": 999999, "source": "reply"}))
-    answer = submit_note(bot, forged, "nope")
-    assert answer["response_action"] == "errors" and NOTE_BLOCK in answer["errors"]
+    for metadata in ({"incident_id": 999999}, {"incident_id": 2**70}, "not json", {"x": 1}):
+        forged = dict(view, private_metadata=json.dumps(metadata))
+        answer = submit_note(bot, forged, "nope")
+        assert answer["response_action"] == "errors" and NOTE_BLOCK in answer["errors"]
     assert get_incident(bot.store, incident.id, team_id="T0001").status == "open"  # type: ignore[union-attr]
 
 

@@ -270,7 +270,12 @@ def test_resolve_by_command(bot: BotServer, fake_slack: FakeSlack) -> None:
     assert done.resolved_by == "U0USER1"
     assert done.resolution_note == "added s3:PutObject to deploy-role"
 
-    for text in ("resolve 999999 note", f"resolve {theirs.id} stolen"):
+    for text in (
+        "resolve 999999 note",
+        f"resolve {theirs.id} stolen",
+        f"resolve {10**17} big",
+        f"resolve {10**30} huge",
+    ):
         _, url = command(bot, fake_slack, text)
         answer = answer_to(fake_slack, url)
         assert "iamdeny_not_found" in block_ids(answer)

@@ -234,6 +234,8 @@ def test_admin_home_opens_settings_and_a_good_submission_is_saved(
         ("iamdeny_settings_timezone", {"zone": "../../etc/passwd"}),
         ("iamdeny_settings_hour", {"hour": "24"}),
         ("iamdeny_settings_weekday", {"weekday": "sunday"}),
+        ("iamdeny_settings_weekday", {"weekday": "²"}),
+        ("iamdeny_settings_hour", {"hour": "-1"}),
         ("iamdeny_settings_language", {"language": "fr"}),
         ("iamdeny_settings_channel", {"channel": "not a channel"}),
     ],
