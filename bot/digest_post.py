@@ -270,7 +270,10 @@ class DigestPoster:
 
     def _lost(self, out: _Outcomes, now: datetime) -> PostOutcome:
         team, channel, key = out.team, out.channel, out.key
-        current = get_digest_claim(self.store, team_id=team, channel_id=channel, period_key=key)
+        try:
+            current = get_digest_claim(self.store, team_id=team, channel_id=channel, period_key=key)
+        except Exception as exc:
+            return out("failed", f"database error: {_why(exc)}")
         if current is not None and current.status == "posted":
             return out("already_posted", f"ts {current.message_ts}", current.message_ts)
         since = _ago(current.claimed_at, now) if current is not None else "just now"
