@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -65,6 +65,7 @@ from bot.render import (
     render_admin_only,
     render_feedback_thanks,
     render_incident_list,
+    render_unavailable,
     resolve_modal,
     settings_modal,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "click_settings",
     "click_share",
     "click_wrong",
+    "run_click",
     "settings_errors",
     "submit_resolve",
     "submit_settings",
@@ -182,6 +184,22 @@ def _tell_message(client: Any, click: Click, message: SlackMessage) -> None:
         )
 
 
+def run_click(
+    handler: Callable[[Deps, Any, Click], None], deps: Deps, client: Any, click: Click
+) -> None:
+    """Run a click's handler (on the job pool); if it fails, the clicker is told so privately
+    (and the failure is logged by the pool)."""
+    try:
+        handler(deps, client, click)
+    except Exception:
+        try:
+            lang = language_of(deps, client, click.caller)
+            _tell_message(client, click, render_unavailable(lang))
+        except Exception as exc:  # telling is best effort; the original error is what matters
+            _log.warning("could not tell a clicker about a failure: %s", type(exc).__name__)
+        raise
+
+
 # --- "Resolved" -----------------------------------------------------------------------------------
 
 
@@ -269,13 +287,17 @@ def submit_resolve(
     origin = ResolveOrigin.load(view.get("private_metadata"))
     if origin is None:
         return {RESOLVE_NOTE_BLOCK: note(lang, "incident_gone")}, None
-    incident = resolve_incident(
-        deps.store,
-        origin.incident_id,
-        team_id=caller.team_id,
-        by=caller.user_id,
-        note=redact(text).text,  # stored and shown to others: never a secret in it
-    )
+    try:
+        incident = resolve_incident(
+            deps.store,
+            origin.incident_id,
+            team_id=caller.team_id,
+            by=caller.user_id,
+            note=redact(text).text,  # stored and shown to others: never a secret in it
+        )
+    except StoreError as exc:  # the modal stays open with the note: the user can retry
+        _log.warning("resolve not saved: %s", type(exc).__name__)
+        return {RESOLVE_NOTE_BLOCK: render_unavailable(lang).text}, None
     if incident is None:
         return {RESOLVE_NOTE_BLOCK: note(lang, "incident_gone")}, None
     return None, (incident, origin)

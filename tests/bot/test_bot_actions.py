@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest_bot import TEAM_B, TEAM_C, BotServer
+from conftest_bot import TEAM_B, TEAM_C, BotServer, DbSwitch
 from fakeslack import DEFAULT_TEAM, Call, FakeSlack, Fault
 from slackreq import block_actions, message_event, view_submission
 
@@ -369,3 +370,25 @@ def test_two_workspaces_never_cross(two_workspaces: BotServer, fake_slack: FakeS
             assert "s3:PutObject" not in texts_of(call.params)
             assert "iamdeny_feedback" not in json.dumps(call.params)
     assert list_feedback(bot.store, incident_b.id, team_id=ANY_TEAM) == []
+
+
+def test_database_outage_during_clicks_and_submissions(
+    bot: BotServer, fake_slack: FakeSlack, db_switch: Callable[..., DbSwitch]
+) -> None:
+    reply = post_paste(bot, fake_slack, DENIAL)
+    (incident,) = _incidents(bot)
+    click(bot, fake_slack, "iamdeny_resolve", str(incident.id), message=reply)
+    view = opened_view(fake_slack)
+    switch = db_switch(bot.store)
+    switch.down()
+    try:
+        answer = submit_note(bot, view, "fixed")  # the modal stays open, saying so
+        assert answer["response_action"] == "errors" and NOTE_BLOCK in answer["errors"]
+        click(bot, fake_slack, "iamdeny_wrong", str(incident.id), message=reply)
+        (told,) = fake_slack.wait_for("chat.postEphemeral")
+        assert "iamdeny_unavailable" in str(told.params["blocks"])
+    finally:
+        switch.up()
+    assert submit_note(bot, view, "fixed") is None  # and works once the database is back
+    done = get_incident(bot.store, incident.id, team_id="T0001")
+    assert done is not None and done.status == "resolved"

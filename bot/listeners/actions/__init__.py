@@ -15,6 +15,7 @@ from bot.commands.interactions import (
     click_settings,
     click_share,
     click_wrong,
+    run_click,
 )
 from bot.commands.scope import caller_of
 from bot.render import ACTION_LANG, ACTION_OPEN_SETTINGS, ACTION_RESOLVE, ACTION_WRONG
@@ -42,7 +43,7 @@ def register(app: App, deps: Deps) -> None:
             caller = caller_of(context)
             if caller is None:
                 return
-            deps.jobs.submit(handler, deps, client, Click.from_body(caller, body))
+            deps.jobs.submit(run_click, handler, deps, client, Click.from_body(caller, body))
 
         return on_click
 
