@@ -9,7 +9,9 @@ and hand over; the work is here, in small modules that take `Deps`, a Web API cl
 - `answers`: answer a paste (record it like a channel message) and re-render stored incidents
   (share in channel, the other language, the reply after a resolution).
 - `slash`: the `/iamdeny` subcommands.
-- `interactions`: the reply buttons and the two modals.
+- `interactions`: the reply buttons and the resolve modal.
+- `settings`: the settings modal (admins only) and its validation.
+- `refresh`: a thread reply re-rendered after its incident was resolved.
 - `home`: the App Home tab.
 - `texts`: the short notes these send (English and Korean).
 

@@ -1,4 +1,4 @@
-"""The reply buttons and the two modals.
+"""The reply buttons and the resolve modal.
 
 Buttons (run after the ack, on the job pool):
 
@@ -9,16 +9,14 @@ Buttons (run after the ack, on the job pool):
 - the other language (`iamdeny_lang`): the answer in the other language, to the clicker only.
 - "Share in channel" (`iamdeny_share`, on `/iamdeny` answers): the same answer for everyone (and
   the private copy is deleted).
-- "Settings" (`iamdeny_open_settings`, App Home, admins): the settings modal.
 
-Modals (`submit_*` run before the ack: their answer may be field errors):
+The resolve modal (`submit_resolve` runs before the ack: its answer may be a field error): the
+note is required (and stored redacted); the incident is resolved in the submitter's workspace (an
+id from another workspace gets a field error and changes nothing); then the message the click came
+from shows the resolution (`chat.update` of a channel reply, `response_url` for an ephemeral
+answer and the list), the thread reply too, and App Home when the click came from there.
 
-- resolve: the note is required; the incident is resolved in the submitter's workspace (an id from
-  another workspace gets a field error, and changes nothing); then the message the click came from
-  shows the resolution (`chat.update` of a channel reply, or `response_url` for an ephemeral
-  answer and the list), the thread reply too, and App Home is published again.
-- settings: admins only (checked again on submit), each field validated with its own error, saved
-  with `update_workspace_settings`.
+The settings button and modal are in `bot.commands.settings`.
 
 Ids from button values and private metadata are looked up only in the verified workspace.
 """
@@ -31,7 +29,6 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.commands import respond
 from bot.commands.answers import (
@@ -42,55 +39,42 @@ from bot.commands.answers import (
 )
 from bot.commands.home import publish_home
 from bot.commands.refresh import refresh_thread_reply
-from bot.commands.scope import Caller, is_workspace_admin, language_of
+from bot.commands.scope import Caller, language_of
 from bot.commands.slash import LIST_MAX
 from bot.commands.texts import note, note_message
 from bot.deps import Deps
 from bot.render import (
     LANGS,
     RESOLVE_NOTE_BLOCK,
-    SETTINGS_CHANNEL_ACTION,
-    SETTINGS_CHANNEL_BLOCK,
-    SETTINGS_HOUR_ACTION,
-    SETTINGS_HOUR_BLOCK,
-    SETTINGS_LANGUAGE_ACTION,
-    SETTINGS_LANGUAGE_BLOCK,
-    SETTINGS_TIMEZONE_ACTION,
-    SETTINGS_TIMEZONE_BLOCK,
-    SETTINGS_WEEKDAY_ACTION,
-    SETTINGS_WEEKDAY_BLOCK,
     SlackMessage,
     other_lang,
     read_resolve_note,
-    render_admin_only,
     render_feedback_thanks,
     render_incident_list,
     render_unavailable,
     resolve_modal,
-    settings_modal,
 )
 from core.redaction import redact
 from core.store import (
+    Incident,
     StoreError,
     add_feedback,
     get_incident,
-    get_workspace_settings,
     list_incidents,
     resolve_incident,
-    update_workspace_settings,
 )
 
 __all__ = [
     "Click",
+    "ResolveOrigin",
+    "Resolved",
     "click_other_lang",
     "click_resolve",
-    "click_settings",
     "click_share",
     "click_wrong",
     "run_click",
-    "settings_errors",
     "submit_resolve",
-    "submit_settings",
+    "tell_clicker",
 ]
 
 _log = logging.getLogger(__name__)
@@ -154,10 +138,10 @@ class Click:
 
 def _tell(deps: Deps, client: Any, click: Click, lang: str, key: str, **values: Any) -> None:
     """A note to the clicker only (see `_tell_message`)."""
-    _tell_message(client, click, note_message(lang, key, **values))
+    tell_clicker(client, click, note_message(lang, key, **values))
 
 
-def _tell_message(client: Any, click: Click, message: SlackMessage) -> None:
+def tell_clicker(client: Any, click: Click, message: SlackMessage) -> None:
     """A message to the clicker only, next to what they clicked.
 
     In a thread (a thread reply), `chat.postEphemeral` with the thread's ts puts it in the thread
@@ -194,7 +178,7 @@ def run_click(
     except Exception:
         try:
             lang = language_of(deps, client, click.caller)
-            _tell_message(client, click, render_unavailable(lang))
+            tell_clicker(client, click, render_unavailable(lang))
         except Exception as exc:  # telling is best effort; the original error is what matters
             _log.warning("could not tell a clicker about a failure: %s", type(exc).__name__)
         raise
@@ -275,9 +259,13 @@ def click_resolve(deps: Deps, client: Any, click: Click) -> None:
     client.views_open(trigger_id=click.trigger_id, view=view)
 
 
+Resolved = tuple[Incident, ResolveOrigin]
+"""A resolution saved from the modal: the incident as it is now, and where the click came from."""
+
+
 def submit_resolve(
     deps: Deps, caller: Caller, view: Mapping[str, Any], lang: str
-) -> tuple[dict[str, str] | None, Any]:
+) -> tuple[dict[str, str] | None, Resolved | None]:
     """Resolve the incident of a submitted resolve modal. Returns (field errors, None) or
     (None, (incident, origin)) for `after_resolve`."""
     values = (view.get("state") or {}).get("values") or {}
@@ -303,7 +291,7 @@ def submit_resolve(
     return None, (incident, origin)
 
 
-def after_resolve(deps: Deps, client: Any, caller: Caller, outcome: Any) -> None:
+def after_resolve(deps: Deps, client: Any, caller: Caller, outcome: Resolved) -> None:
     """Show the resolution where it was clicked, in the thread reply, and on App Home."""
     incident, origin = outcome
     team = caller.team_id
@@ -365,7 +353,7 @@ def click_wrong(deps: Deps, client: Any, click: Click) -> None:
     if feedback is None:
         _tell(deps, client, click, lang, "incident_gone")
         return
-    _tell_message(client, click, render_feedback_thanks(lang))
+    tell_clicker(client, click, render_feedback_thanks(lang))
 
 
 def click_other_lang(deps: Deps, client: Any, click: Click) -> None:
@@ -389,7 +377,7 @@ def click_other_lang(deps: Deps, client: Any, click: Click) -> None:
     if click.is_ephemeral:
         respond.replace(click.response_url, message)
     else:
-        _tell_message(client, click, message)
+        tell_clicker(client, click, message)
 
 
 def click_share(deps: Deps, client: Any, click: Click) -> None:
@@ -405,102 +393,3 @@ def click_share(deps: Deps, client: Any, click: Click) -> None:
     if respond.in_channel(click.response_url, shared_note(message, click.caller.user_id, lang)):
         # The private copy has done its job: remove it (the shared one is in the channel now).
         respond.send(click.response_url, {"delete_original": True})
-
-
-# --- settings -------------------------------------------------------------------------------------
-
-
-def click_settings(deps: Deps, client: Any, click: Click) -> None:
-    """Open the settings modal, for workspace admins and owners only."""
-    lang = language_of(deps, client, click.caller)
-    try:
-        admin = is_workspace_admin(client, click.caller)
-    except Exception as exc:
-        _log.warning("users.info failed for a settings check: %s", type(exc).__name__)
-        admin = False
-    if not admin:
-        _tell_message(client, click, render_admin_only(lang))
-        return
-    settings = get_workspace_settings(deps.store, click.caller.team_id)
-    client.views_open(trigger_id=click.trigger_id, view=settings_modal(settings, lang))
-
-
-def _selected(values: Mapping[str, Any], block_id: str, action_id: str) -> str | None:
-    element = (values.get(block_id) or {}).get(action_id) or {}
-    chosen = element.get("selected_option")
-    value = chosen.get("value") if isinstance(chosen, Mapping) else None
-    return value if isinstance(value, str) else None
-
-
-def settings_errors(values: Mapping[str, Any], lang: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """The settings of a submitted settings modal, checked field by field: (`update_workspace_
-    settings` keyword arguments, errors by block id)."""
-    out: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    channel_el = (values.get(SETTINGS_CHANNEL_BLOCK) or {}).get(SETTINGS_CHANNEL_ACTION) or {}
-    channel = channel_el.get("selected_conversation") or channel_el.get("selected_channel")
-    if channel in (None, ""):
-        out["digest_channel_id"] = None
-    elif isinstance(channel, str) and _CHANNEL_ID.match(channel):
-        out["digest_channel_id"] = channel
-    else:
-        errors[SETTINGS_CHANNEL_BLOCK] = note(lang, "bad_channel")
-    weekday = _selected(values, SETTINGS_WEEKDAY_BLOCK, SETTINGS_WEEKDAY_ACTION)
-    if weekday is not None and _number(weekday) in range(7):
-        out["digest_weekday"] = int(weekday)
-    else:
-        errors[SETTINGS_WEEKDAY_BLOCK] = note(lang, "bad_weekday")
-    hour = _selected(values, SETTINGS_HOUR_BLOCK, SETTINGS_HOUR_ACTION)
-    if hour is not None and _number(hour) in range(24):
-        out["digest_hour"] = int(hour)
-    else:
-        errors[SETTINGS_HOUR_BLOCK] = note(lang, "bad_hour")
-    zone = _selected(values, SETTINGS_TIMEZONE_BLOCK, SETTINGS_TIMEZONE_ACTION)
-    if zone is not None and _is_zone(zone):
-        out["timezone"] = zone
-    else:
-        errors[SETTINGS_TIMEZONE_BLOCK] = note(lang, "bad_timezone")
-    language = _selected(values, SETTINGS_LANGUAGE_BLOCK, SETTINGS_LANGUAGE_ACTION)
-    if language is None or language in LANGS:
-        out["language"] = language
-    else:
-        errors[SETTINGS_LANGUAGE_BLOCK] = note(lang, "bad_language")
-    return out, errors
-
-
-def _number(text: str) -> int | None:
-    """A small non-negative decimal number written in ASCII digits, else None."""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 3 else None
-
-
-def _is_zone(name: str) -> bool:
-    if not name or len(name) > 64 or name.startswith("/") or ".." in name:
-        return False
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return False
-    return True
-
-
-def submit_settings(
-    deps: Deps, client: Any, caller: Caller, view: Mapping[str, Any], lang: str
-) -> dict[str, str] | None:
-    """Check and save a submitted settings modal; field errors, or None once saved."""
-    values = (view.get("state") or {}).get("values") or {}
-    try:
-        admin = is_workspace_admin(client, caller)
-    except Exception as exc:
-        _log.warning("users.info failed for a settings check: %s", type(exc).__name__)
-        return {SETTINGS_CHANNEL_BLOCK: note(lang, "admin_check_failed")}
-    if not admin:
-        return {SETTINGS_CHANNEL_BLOCK: render_admin_only(lang).text}
-    changes, errors = settings_errors(values, lang)
-    if errors:
-        return errors
-    try:
-        update_workspace_settings(deps.store, caller.team_id, **changes)
-    except (ValueError, StoreError) as exc:
-        _log.warning("settings not saved: %s", type(exc).__name__)
-        return {SETTINGS_CHANNEL_BLOCK: note(lang, "unavailable")}
-    return None

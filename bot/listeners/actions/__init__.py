@@ -12,12 +12,12 @@ from bot.commands.interactions import (
     Click,
     click_other_lang,
     click_resolve,
-    click_settings,
     click_share,
     click_wrong,
     run_click,
 )
 from bot.commands.scope import caller_of
+from bot.commands.settings import click_settings
 from bot.render import ACTION_LANG, ACTION_OPEN_SETTINGS, ACTION_RESOLVE, ACTION_WRONG
 
 if TYPE_CHECKING:

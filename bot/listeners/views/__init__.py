@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bot.commands.home import publish_home
-from bot.commands.interactions import after_resolve, submit_resolve, submit_settings
+from bot.commands.interactions import after_resolve, submit_resolve
 from bot.commands.scope import caller_of, language_of
+from bot.commands.settings import submit_settings
 from bot.render import RESOLVE_CALLBACK_ID, SETTINGS_CALLBACK_ID
 
 if TYPE_CHECKING:
