@@ -6,15 +6,18 @@ workspace over the last 7 days, the current incidents included, and its last res
 
 from __future__ import annotations
 
+import logging
+
 from bot.pipeline.intake import Intake
 from bot.render import (
     SlackMessage,
     render_credential_problem,
     render_reply,
     render_secret_warning,
+    resolution_of,
 )
 from core.remediation import remediate
-from core.store import Recurrence, Store, recurrences
+from core.store import Recurrence, Store, StoreError, recurrences
 
 __all__ = [
     "RECURRENCE_DAYS",
@@ -26,21 +29,28 @@ __all__ = [
 
 RECURRENCE_DAYS = 7
 
+_log = logging.getLogger(__name__)
+
 
 def compose_reply(store: Store, intake: Intake, lang: str) -> SlackMessage:
-    """The thread reply for the intake's denials, in `lang`."""
+    """The thread reply for the intake's denials, in `lang`: each with its incident (buttons),
+    its recurrence in the workspace, and its resolution when resolved (an edit after "Resolved"
+    keeps showing it)."""
     team_id = intake.message.team_id
     fingerprints = [incident.fingerprint for incident in intake.incidents]
-    seen = recurrences(store, team_id=team_id, fingerprints=fingerprints, days=RECURRENCE_DAYS)
-    by_index: list[Recurrence | None] = [seen.get(fp) for fp in fingerprints]
-    incident_ids = [incident.id for incident in intake.incidents]
+    seen: dict[str, Recurrence] = {}
+    try:
+        seen = recurrences(store, team_id=team_id, fingerprints=fingerprints, days=RECURRENCE_DAYS)
+    except StoreError as exc:  # the answer matters more than its statistics
+        _log.warning("recurrence lookup failed (%s)", type(exc).__name__)
     return render_reply(
         list(intake.denials),
         [remediate(denial, lang) for denial in intake.denials],
         lang=lang,
-        incident_ids=incident_ids,
-        recurrences=by_index,
+        incident_ids=[incident.id for incident in intake.incidents],
+        recurrences=[seen.get(fp) for fp in fingerprints],
         input_truncated=intake.input_truncated,
+        resolved=[resolution_of(incident) for incident in intake.incidents],
     )
 
 

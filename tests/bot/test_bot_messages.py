@@ -479,3 +479,19 @@ def test_link_unfurl_is_not_an_edit(bot: BotServer, fake_slack: FakeSlack) -> No
     bot.drain()
     assert fake_slack.calls("chat.update") == []
     fake_slack.quiet("chat.postMessage", 1, settle=0.1)
+
+
+def test_edit_after_resolve_keeps_the_resolution(bot: BotServer, fake_slack: FakeSlack) -> None:
+    from core.store import resolve_incident
+
+    original = message_event(DENIAL)
+    ts = original["event"]["ts"]
+    assert bot.slack.send_event(original).status == 200
+    fake_slack.wait_for("chat.postMessage")
+    bot.drain()
+    (incident,) = _incidents(bot)
+    resolve_incident(bot.store, incident.id, team_id="T0001", by="U0FIXER", note="boundary fixed")
+    edit = message_changed(ts, f"{DENIAL}\n(edited)", DENIAL)
+    assert bot.slack.send_event(edit).status == 200
+    (update,) = fake_slack.wait_for("chat.update")
+    assert "U0FIXER" in str(update.params["blocks"]) + update.params["text"]
