@@ -127,7 +127,8 @@ def _children(pid: int) -> list[int]:
 
 def process_tree(pid: int) -> list[int]:
     """`pid` and its descendants (from /proc)."""
-    out, todo = [], [pid]
+    out: list[int] = []
+    todo = [pid]
     while todo and len(out) < 256:
         current = todo.pop()
         out.append(current)
@@ -250,8 +251,11 @@ def bench_database(args: argparse.Namespace) -> Iterator[str]:
             )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     try:
-        url = make_url(admin).set(drivername="postgresql+psycopg", database=name)
-        rendered = url.render_as_string(hide_password=False)
+        rendered = (
+            make_url(admin)
+            .set(drivername="postgresql+psycopg", database=name)
+            .render_as_string(hide_password=False)
+        )
         _migrate(rendered, Store, upgrade)
         yield rendered
     finally:
@@ -601,12 +605,18 @@ def _diff(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None else round(a - b, 2)
 
 
-def build_report(args: argparse.Namespace, results: dict[str, dict[str, Any]], db: str) -> dict:
+def _figure(result: dict[str, Any] | None, kind: str, pct: str) -> float | None:
+    return None if result is None else result[kind][pct]
+
+
+def build_report(
+    args: argparse.Namespace, results: dict[str, dict[str, Any]], db: str
+) -> dict[str, Any]:
     ours, bare = results.get("iamdeny"), results.get("bare")
     overhead = {
-        "ack_p99_ms": _diff(ours and ours["ack_ms"]["p99"], bare and bare["ack_ms"]["p99"]),
-        "reply_p99_ms": _diff(ours and ours["reply_ms"]["p99"], bare and bare["reply_ms"]["p99"]),
-        "reply_p50_ms": _diff(ours and ours["reply_ms"]["p50"], bare and bare["reply_ms"]["p50"]),
+        "ack_p99_ms": _diff(_figure(ours, "ack_ms", "p99"), _figure(bare, "ack_ms", "p99")),
+        "reply_p99_ms": _diff(_figure(ours, "reply_ms", "p99"), _figure(bare, "reply_ms", "p99")),
+        "reply_p50_ms": _diff(_figure(ours, "reply_ms", "p50"), _figure(bare, "reply_ms", "p50")),
     }
     goals: dict[str, Any] = {}
     if ours:

@@ -36,8 +36,8 @@ ZONES = [
 ]
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 # --- the default schedule: Monday 09:00 -----------------------------------------------------------
@@ -59,7 +59,9 @@ def test_utc_monday_nine_reports_the_week_that_just_ended() -> None:
 
 def test_seoul_monday_nine_is_midnight_utc() -> None:
     # 09:00 KST (UTC+9, no DST) on Monday 2026-11-30 is 00:00 UTC that day.
-    assert due_digest(MON, 9, "Asia/Seoul", utc(2026, 11, 29, 23, 59, 59)) is None
+    assert (
+        due_digest(MON, 9, "Asia/Seoul", utc(2026, 11, 29, 23, 59) + timedelta(seconds=59)) is None
+    )
     due = due_digest(MON, 9, "Asia/Seoul", utc(2026, 11, 30, 0, 0))
     assert due is not None
     assert due.moment == utc(2026, 11, 30, 0)

@@ -626,7 +626,7 @@ def test_scheduler_backs_off_after_a_failed_post(
     )
 
     def attempts_at(*minutes: float) -> list[str]:
-        statuses = []
+        statuses: list[str] = []
         for minute in minutes:
             clock.now = datetime(2026, 11, 30, 9, 0, tzinfo=UTC) + timedelta(minutes=minute)
             statuses.extend(o.status for o in scheduler.tick())
