@@ -632,6 +632,51 @@ def index_study(store: Store, team: str, period: Period, runs: int, inserts: int
                 print(f"    size of {name}: {size}")
 
 
+def index_buffers(store: Store, team: str, period: Period) -> None:
+    """PostgreSQL: each digest statement's execution time and buffers touched, with each secondary
+    index dropped in turn inside a rolled-back transaction (DDL is transactional there). Buffer
+    counts do not depend on the machine's load, unlike timings."""
+    statements = capture_statements(
+        store.engine, lambda: compute_digest(store, team, period, now=NOW)
+    )
+    variants = ["(head)", *INDEXES]
+    print("\n  digest statements under EXPLAIN (ANALYZE, BUFFERS), one index dropped at a time")
+    print("  (execution ms / shared buffers hit+read; statement numbers as in --explain):")
+    print(
+        f"    {'dropped index':<46}"
+        + "".join(f"{f'#{i}':>16}" for i in range(1, len(statements) + 1))
+        + "       total"
+    )
+    for name in variants:
+        if name == "ix_incidents_team_id_fingerprint_reported_at":
+            print(f"    {name:<46} (skipped: statement 2 takes minutes without it)")
+            continue
+        cells = []
+        total_ms = 0.0
+        total_buffers = 0
+        with store.engine.connect() as conn, conn.begin() as tx:
+            if name != "(head)":
+                conn.execute(text(f"DROP INDEX {name}"))
+            for statement, parameters in statements:
+                plan = conn.exec_driver_sql(
+                    "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement, parameters
+                ).scalar_one()[0]
+                took = float(plan["Execution Time"])
+                top = plan["Plan"]
+                buffers = int(top.get("Shared Hit Blocks", 0)) + int(
+                    top.get("Shared Read Blocks", 0)
+                )
+                total_ms += took
+                total_buffers += buffers
+                cells.append(f"{took:7.1f}/{buffers:<7d}")
+            tx.rollback()
+        print(
+            f"    {name:<46}"
+            + "".join(f"{c:>16}" for c in cells)
+            + f" {total_ms:7.1f}/{total_buffers}"
+        )
+
+
 def relaxed_inserts(store: Store, count: int) -> list[float]:
     """`time_inserts` on a PostgreSQL engine whose sessions set synchronous_commit=off."""
     relaxed = Store.open(
@@ -696,6 +741,10 @@ def run_target(target: Target, args: argparse.Namespace) -> dict[str, float]:
             f"  busiest workspace {team}: {in_period:,} incidents in the last 7 days, "
             f"{total:,} in all"
         )
+        if args.buffers_only:
+            if store.dialect == "postgresql":
+                index_buffers(store, team, period)
+            return {}
         print(
             f"  load average before timing: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
             f"({os.cpu_count()} CPUs; other processes on the machine skew every figure)"
@@ -749,6 +798,8 @@ def run_target(target: Target, args: argparse.Namespace) -> dict[str, float]:
         )
         if args.explain:
             explain(store, team, period)
+        if args.index_study and store.dialect == "postgresql":
+            index_buffers(store, team, period)
         if args.index_study:
             index_study(store, team, period, max(5, args.runs // 2), args.inserts)
         if target.name == "sqlite":
@@ -790,6 +841,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--index-study", action="store_true", help="digest with/without indexes")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--reuse", action="store_true", help="reuse a kept database (no seeding)")
+    parser.add_argument(
+        "--buffers-only",
+        action="store_true",
+        help="PostgreSQL: only the per-index EXPLAIN buffers table (with --reuse)",
+    )
     args = parser.parse_args(argv)
 
     print(
@@ -816,6 +872,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     goals = {"sqlite": 2000.0, "postgresql": 1000.0}
     print("\n== summary")
     for name, fig in results.items():
+        if not fig:
+            continue
         verdict = (
             "ok"
             if fig["digest_median_ms"] <= goals[name] and fig["insert_p99_ms"] <= 5
