@@ -102,12 +102,8 @@ class SlackWSGI:
         signature = environ.get("HTTP_X_SLACK_SIGNATURE")
         if not signature_ok(self._secret, timestamp, signature, body):
             return _json(start_response, 401, {"error": "invalid request"})
-        try:
-            text = body.decode("utf-8")
-            request = BoltRequest(
-                body=text, query=environ.get("QUERY_STRING", ""), headers=_headers(environ)
-            )
-        except (UnicodeDecodeError, ValueError, RecursionError):
+        request = _parse(body, environ)
+        if request is None:
             return _json(start_response, 400, {"error": "malformed request"})
         return _bolt(start_response, self.app.dispatch(request))
 
@@ -135,6 +131,25 @@ class SlackWSGI:
         else:
             result = _json(start_response, 200, {"ok": True, "database": "ok"})
         return [] if head else result
+
+
+def _parse(body: bytes, environ: dict[str, Any]) -> BoltRequest | None:
+    """The signed body as a Bolt request; None when it is not a Slack payload (not UTF-8, not an
+    object, too deeply nested, or fields of the wrong types: Bolt reads them while parsing)."""
+    try:
+        request = BoltRequest(
+            body=body.decode("utf-8"),
+            query=environ.get("QUERY_STRING", ""),
+            headers=_headers(environ),
+        )
+    except Exception:  # any malformed shape; the body is never logged
+        return None
+    if not isinstance(request.body, dict):
+        return None
+    event = request.body.get("event")
+    if event is not None and not isinstance(event, dict):
+        return None
+    return request
 
 
 def _read_capped(environ: dict[str, Any], cap: int) -> bytes | None:
