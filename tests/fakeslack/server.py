@@ -16,6 +16,10 @@ Message ts values are unique and increasing (`<seconds>.<6 digits>`). Every requ
 `Call` (with its outcome: `ok`, an HTTP status, `dropped`); `calls()` returns the ones Slack
 "performed" (`ok` outcome, i.e. 200 answers) unless asked for all.
 
+A fault chooser (`set_fault_chooser(fn)`, `fn(method, params) -> Fault | None`) is consulted
+first, for every request: tests use it for deterministic fault plans keyed by the request itself
+(not by arrival order across threads).
+
 Faults (`add_fault(Fault(...))`) apply to matching requests in order, each `times` times (or with
 probability `rate`, seeded): an HTTP status (429 with `Retry-After`, 500, 503), a Slack error
 (`error="channel_not_found"` with HTTP 200), a dropped connection (closed before any answer, the
@@ -106,6 +110,7 @@ class FakeSlack:
         self._lock = threading.RLock()
         self._calls: list[Call] = []
         self._faults: list[Fault] = []
+        self._chooser: Callable[[str, dict[str, Any]], Fault | None] | None = None
         self._rng = random.Random(seed)
         self._ts_last = 0.0
         self._changed = threading.Condition(self._lock)
@@ -195,6 +200,13 @@ class FakeSlack:
         with self._lock:
             self._faults.clear()
 
+    def set_fault_chooser(
+        self, chooser: Callable[[str, dict[str, Any]], Fault | None] | None
+    ) -> None:
+        """Consult `chooser(method, params)` before the fault list, for every request."""
+        with self._lock:
+            self._chooser = chooser
+
     def clear_calls(self) -> None:
         """Forget the call log (e.g. an app's start-up `auth.test`)."""
         with self._lock:
@@ -219,6 +231,7 @@ class FakeSlack:
         with self._lock:
             self._calls.clear()
             self._faults.clear()
+            self._chooser = None
             self.messages.clear()
             self.ephemerals.clear()
             self.views.clear()
@@ -270,7 +283,15 @@ class FakeSlack:
             self._ts_last = round(now, 6)
             return f"{self._ts_last:.6f}"
 
-    def _fault_for(self, method: str) -> Fault | None:
+    def _fault_for(self, method: str, params: dict[str, Any] | None = None) -> Fault | None:
+        with self._lock:
+            chooser = self._chooser
+        if chooser is not None:
+            chosen = chooser(method, dict(params or {}))
+            if chosen is not None:
+                with self._lock:
+                    chosen.fired += 1
+                return chosen
         with self._lock:
             for fault in self._faults:
                 if fault.matches(method, self._rng):
@@ -362,6 +383,38 @@ def _conversations_history(
             if float(ts) > oldest and m.get("team") in (None, team.team_id)
         ]
     found.sort(key=lambda m: float(m["ts"]), reverse=True)
+    page = found[start : start + limit]
+    if not with_metadata:
+        for message in page:
+            message.pop("metadata", None)
+    more = start + limit < len(found)
+    return {
+        "ok": True,
+        "messages": page,
+        "has_more": more,
+        "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+    }
+
+
+def _conversations_replies(
+    fake: FakeSlack, params: dict[str, Any], team: Team, _b: Any
+) -> dict[str, Any]:
+    channel, parent = params.get("channel", ""), params.get("ts", "")
+    if not channel:
+        return {"ok": False, "error": "channel_not_found"}
+    if not parent:
+        return {"ok": False, "error": "thread_not_found"}
+    limit = max(1, min(int(params.get("limit") or 1000), 1000))
+    start = int(params.get("cursor") or 0)
+    with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
+    with fake._lock:
+        found = [
+            dict(m)
+            for ts, m in fake.messages.get(channel, {}).items()
+            if (ts == parent or m.get("thread_ts") == parent)
+            and m.get("team") in (None, team.team_id)
+        ]
+    found.sort(key=lambda m: float(m["ts"]))
     page = found[start : start + limit]
     if not with_metadata:
         for message in page:
@@ -525,6 +578,7 @@ _METHODS: dict[str, Callable[..., dict[str, Any]]] = {
     "users.info": _users_info,
     "conversations.info": _conversations_info,
     "conversations.history": _conversations_history,
+    "conversations.replies": _conversations_replies,
     "chat.postMessage": _post_message,
     "chat.update": _update,
     "chat.delete": _delete,
@@ -588,7 +642,7 @@ class _Handler(BaseHTTPRequestHandler):
                     params[key] = json.loads(params[key])
         token, basic = _credentials(self.headers.get("Authorization"), params)
         now = time.time()
-        fault = fake._fault_for(method)
+        fault = fake._fault_for(method, params)
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
