@@ -287,9 +287,12 @@ def _schedule(args: argparse.Namespace) -> int:
         def on_signal(signum: int, frame: object) -> None:
             stop.set()
 
-        signal.signal(signal.SIGTERM, on_signal)
-        signal.signal(signal.SIGINT, on_signal)
-        DigestScheduler(settings, store).run(stop, max_ticks=1 if args.once else None)
+        previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            DigestScheduler(settings, store).run(stop, max_ticks=1 if args.once else None)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
     finally:
         store.close()
     return 0

@@ -605,6 +605,23 @@ def test_worker_process_posts_once_and_stops_on_sigterm(
     assert len(fake_slack.calls("chat.postMessage")) == 1
 
 
+def test_schedule_once_checks_once_and_exits(
+    env: dict[str, str], db: Store, fake_slack: FakeSlack
+) -> None:
+    now = datetime.now(UTC)
+    update_workspace_settings(
+        db, "T0001", digest_channel_id=CHANNEL, digest_weekday=now.weekday(), digest_hour=now.hour
+    )
+    update_workspace_settings(db, "T0002", digest_channel_id="C0TWO")  # no token for it: skipped
+    before = signal.getsignal(signal.SIGTERM)
+    assert main(["digest", "--schedule", "--once"]) == 0
+    assert signal.getsignal(signal.SIGTERM) is before  # handlers restored
+    (post,) = fake_slack.calls("chat.postMessage")
+    assert post.params["channel"] == CHANNEL
+    assert main(["digest", "--schedule", "--once"]) == 0
+    assert len(fake_slack.calls("chat.postMessage")) == 1
+
+
 def test_schedule_usage_errors(env: dict[str, str]) -> None:
     assert main(["digest", "--schedule", "--week", "2026-W40"]) == 2
     assert main(["digest", "--once"]) == 2
