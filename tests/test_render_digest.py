@@ -82,3 +82,13 @@ def test_a_huge_digest_stays_within_limits(lang: str) -> None:
     assert len(message.blocks) <= 25
     tops = [b for b in message.blocks if b.get("block_id", "").startswith("iamdeny_digest_top_")]
     assert len(tops) == 10
+
+
+def test_one_reporter_is_one_person() -> None:
+    digest = sample_digest()
+    first = digest.top_recurring[0].model_copy(update={"distinct_reporters": 1})
+    one = digest.model_copy(update={"top_recurring": [first, *digest.top_recurring[1:]]})
+    line = next(
+        b for b in render_digest(one, "en").blocks if b.get("block_id") == "iamdeny_digest_top_1"
+    )["text"]["text"]
+    assert "1 person · 5 open" in line and "1 people" not in line

@@ -69,6 +69,12 @@ def test_help_for_an_unknown_subcommand_names_it_safely() -> None:
     assert "도움말" in _raw(render_help("ko"))
 
 
+def test_help_never_echoes_a_secret_typed_as_a_subcommand() -> None:
+    raw = _raw(render_help("en", unknown="AKIAIOSFODNN7EXAMPLE"))
+    assert "AKIAIOSFODNN7EXAMPLE" not in raw
+    assert "[redacted:aws-access-key-id]" in raw
+
+
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_secret_warning_names_kinds_never_secrets(lang: str) -> None:
     message = render_secret_warning(["aws-secret-key", "aws-access-key-id", "aws-secret-key"], lang)

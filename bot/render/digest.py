@@ -103,7 +103,7 @@ def recurring_line(item: RecurringDenial, lang: str, rank: int | None = None) ->
         head += " " + t(lang, "recurring.new")
     status = t(
         lang,
-        "recurring.status",
+        "recurring.status_one" if item.distinct_reporters == 1 else "recurring.status",
         people=item.distinct_reporters,
         open=item.open,
         resolved=item.resolved,

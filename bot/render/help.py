@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Final
 
 from bot.render.blocks import Block, context, header, section
-from bot.render.escape import inline_code
+from bot.render.escape import clean_inline
 from bot.render.limits import FALLBACK_TARGET, fit
 from bot.render.message import SlackMessage
 from bot.render.texts import check_lang, t
@@ -32,7 +32,7 @@ def render_help(lang: str, *, unknown: str | None = None) -> SlackMessage:
     lead: list[str] = []
     if unknown is not None and unknown.strip():
         lead.append(
-            t(lang, "help.unknown", command=inline_code(fit(unknown.strip(), 80, escaped=False)))
+            t(lang, "help.unknown", command=clean_inline(unknown.strip(), 80))
         )
     lead.append(t(lang, "help.intro"))
     blocks.append(section("\n".join(lead), block_id="iamdeny_help_intro"))
