@@ -23,8 +23,10 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import parse_qsl
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.request.internals import build_context
 
 from bot.app import create_app
 from bot.deps import Deps
@@ -38,6 +40,7 @@ HEALTH_PATH = "/healthz"
 SIGNATURE_MAX_AGE = 300  # seconds, either way (Slack's rule)
 _DRAIN_LIMIT = 8 * 1024 * 1024  # read and drop at most this much of a refused body
 _CHUNK = 64 * 1024
+_FORM = "application/x-www-form-urlencoded"
 
 StartResponse = Callable[..., Any]
 _log = logging.getLogger(__name__)
@@ -146,6 +149,14 @@ def _parse(body: bytes, environ: dict[str, Any]) -> BoltRequest | None:
         return None
     if not isinstance(request.body, dict):
         return None
+    if not request.body and (request.content_type or "").startswith(_FORM):
+        # Bolt reads a form body that merely *contains* the word "payload" (a slash command's
+        # text: `curl -d @payload.json`, "Invalid payload") as an interactivity payload that is
+        # missing, i.e. as nothing at all: the command would be acknowledged and dropped.
+        fields = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+        if fields and "payload" not in fields:
+            request.body = fields
+            request.context = build_context(BoltContext({}), fields)
     event = request.body.get("event")
     if event is not None and not isinstance(event, dict):
         return None
