@@ -10,7 +10,9 @@ its own app, database pool and reply threads after the fork. Socket Mode connect
 (no public URL needed) through slack_bolt's built-in Socket Mode client.
 
 Exit status: 2 when a setting is missing or malformed (the message names it) or the database is
-not at the code's schema; otherwise the server's own status.
+not at the code's schema; otherwise the server's own status. A PostgreSQL server that cannot be
+reached at start is not an exit: the bot serves (5xx until the database is back, so Slack
+redelivers), because a restart during a database outage must not keep the bot down after it.
 """
 
 from __future__ import annotations
@@ -96,11 +98,21 @@ def run(args: argparse.Namespace) -> int:
         print(f"iamdeny serve: {exc}", file=sys.stderr)
         return 2
     except StoreError as exc:
-        print(
-            f"iamdeny serve: cannot use the database {store.url}: {type(exc).__name__}",
-            file=sys.stderr,
+        if store.dialect == "sqlite":
+            print(
+                f"iamdeny serve: cannot use the database {store.url}: {type(exc).__name__}",
+                file=sys.stderr,
+            )
+            return 2
+        # A database server that is down now may be back in a minute: serve anyway. Requests
+        # that need it fail with a 5xx (Slack redelivers them), /healthz says 503, and the bot
+        # answers as soon as the server is back. Exiting instead would leave a supervisor's
+        # restart backoff between the database's recovery and the bot's.
+        _log.warning(
+            "database %s unavailable at start (%s); serving, requests fail until it is back",
+            store.url,
+            type(exc).__name__,
         )
-        return 2
     if socket:
         return _serve_socket_mode(settings, store)
     store.close()  # each gunicorn worker opens its own after the fork
