@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.store.engine import Store
-from core.store.incidents import ANY_TEAM, TeamScope
+from core.store.incidents import ANY_TEAM, TeamScope, storable
 from core.store.models import NOTE_MAX_CHARS, VERDICTS, FeedbackRow, IncidentRow, utcnow
 
 __all__ = ["Feedback", "Verdict", "add_feedback", "list_feedback"]
@@ -66,7 +66,7 @@ def add_feedback(
         "incident_id": incident_id,
         "user_id": user_id[:255],
         "verdict": verdict,
-        "note": note.replace("\x00", "")[:NOTE_MAX_CHARS] if note is not None else None,
+        "note": storable(note)[:NOTE_MAX_CHARS] if note is not None else None,
         "created_at": utcnow(),
     }
     insert = pg_insert if store.dialect == "postgresql" else sqlite_insert

@@ -11,6 +11,7 @@ operators' tools that see every workspace).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timedelta
@@ -180,11 +181,21 @@ _LENGTHS: dict[str, int] = {
 }
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """`text` as both databases accept it: NULs removed (PostgreSQL refuses them) and lone UTF-16
+    surrogates (JSON can carry `\\ud800`; no UTF-8 encoder accepts them) replaced by U+FFFD."""
+    text = text.replace("\x00", "")
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
 def _text(value: object, column: str) -> str | None:
-    """A string fit for `column`: NULs removed (PostgreSQL refuses them), cut to the column size."""
+    """A string fit for `column`: made `storable`, cut to the column size."""
     if value is None:
         return None
-    text = str(value.value if isinstance(value, Enum) else value).replace("\x00", "")
+    text = storable(str(value.value if isinstance(value, Enum) else value))
     limit = _LENGTHS.get(column)
     return text[:limit] if limit is not None else text
 
@@ -192,7 +203,7 @@ def _text(value: object, column: str) -> str | None:
 def _bounded(text: str | None, limit: int) -> str | None:
     if text is None:
         return None
-    text = text.replace("\x00", "")
+    text = storable(text)
     if len(text) <= limit:
         return text
     marker = "\n[... truncated]"
