@@ -110,6 +110,12 @@ def run_load(
         "send_seconds": round(sending, 2),
         **ack_summary(player.deliveries),
         "non_2xx": sum(1 for d in player.deliveries if not d.ok),
+        "ack_ms_steady": summary_ms(
+            [d.ack for d in player.deliveries if d.ok and d.ack and d.message.index < steady]
+        ),
+        "ack_ms_burst": summary_ms(
+            [d.ack for d in player.deliveries if d.ok and d.ack and d.message.index >= steady]
+        ),
         "reply_ms": _reply_latency(messages, _first_sent(player), replies),
         "server_alive_at_end": alive,
         "verdict": result.summary(),
