@@ -24,7 +24,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import RowMapping, Table, delete, select, update
+from sqlalchemy import RowMapping, Table, bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -87,60 +87,102 @@ class ReplyClaim:
 
 
 # --- the mechanism -------------------------------------------------------------------------------
+#
+# Every statement is built once, at import, with bound parameters (one variant per dialect where
+# the INSERT differs): SQLAlchemy then finds its compiled form in the engine's cache by identity,
+# instead of building and hashing a new statement on each call. The parameters are named `p_*` (a
+# bound parameter may not share a column's name in a VALUES or SET clause).
 
 
-def _where(table: Table, key: dict[str, str]) -> list[Any]:
-    return [table.c[name] == value for name, value in key.items()]
+class _ClaimStatements:
+    """The prebuilt statements of one claim table keyed by `key` columns."""
+
+    def __init__(self, table: Table, key: tuple[str, ...]) -> None:
+        self.key = key
+        where_key = [table.c[name] == bindparam(f"p_{name}") for name in key]
+        values: dict[str, Any] = {name: bindparam(f"p_{name}") for name in key}
+        values.update(
+            status="claimed",
+            claim_token=bindparam("p_token"),
+            attempts=1,
+            claimed_at=bindparam("p_now"),
+        )
+        self.create = {
+            dialect: insert(table)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=[table.c[name] for name in key])
+            .returning(*table.c)
+            for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+        }
+        self.take_over = (
+            update(table)
+            .where(*where_key)
+            .where(table.c.status == "claimed", table.c.claimed_at < bindparam("p_stale_before"))
+            .values(
+                claim_token=bindparam("p_token"),
+                claimed_at=bindparam("p_now"),
+                attempts=table.c.attempts + 1,
+            )
+            .returning(*table.c)
+        )
+        owned = (
+            table.c.id == bindparam("p_id"),
+            table.c.claim_token == bindparam("p_token"),
+            table.c.status == "claimed",
+        )
+        self.mark = (
+            update(table)
+            .where(*owned)
+            .values(
+                status="posted",
+                posted_at=bindparam("p_posted_at"),
+                **{
+                    name: bindparam(f"p_{name}")
+                    for name in ("message_ts", "reply_ts")
+                    if name in table.c and name not in key
+                },
+            )
+        )
+        self.release = delete(table).where(*owned)
+        self.get = select(table).where(*where_key)
+
+    def params(self, key: dict[str, str]) -> dict[str, Any]:
+        return {f"p_{name}": key[name] for name in self.key}
+
+
+_DIGEST_SQL = _ClaimStatements(_DIGESTS, ("team_id", "channel_id", "period_key"))
+_REPLY_SQL = _ClaimStatements(_REPLIES, ("team_id", "channel_id", "message_ts"))
 
 
 def _claim(
-    store: Store, table: Table, key: dict[str, str], lease: timedelta, now: datetime | None
+    store: Store, sql: _ClaimStatements, key: dict[str, str], lease: timedelta, now: datetime | None
 ) -> RowMapping | None:
     now = now or utcnow()
-    token = secrets.token_hex(16)
-    insert = pg_insert if store.dialect == "postgresql" else sqlite_insert
-    create = (
-        insert(table)
-        .values(**key, status="claimed", claim_token=token, attempts=1, claimed_at=now)
-        .on_conflict_do_nothing(index_elements=[table.c[name] for name in key])
-        .returning(table.c.id)
-    )
-    take_over = (
-        update(table)
-        .where(*_where(table, key))
-        .where(table.c.status == "claimed", table.c.claimed_at < now - lease)
-        .values(claim_token=token, claimed_at=now, attempts=table.c.attempts + 1)
-    )
+    params = {**sql.params(key), "p_token": secrets.token_hex(16), "p_now": now}
     with store.write() as conn:
-        won = conn.execute(create).first() is not None
-        if not won:
-            won = conn.execute(take_over).rowcount == 1
-        if not won:
-            return None
-        return conn.execute(select(table).where(*_where(table, key))).mappings().one()
+        row = conn.execute(sql.create[store.dialect], params).mappings().first()
+        if row is None:
+            params["p_stale_before"] = now - lease
+            row = conn.execute(sql.take_over, params).mappings().first()
+        return row
 
 
-def _mark(store: Store, table: Table, claim_id: int, token: str, values: dict[str, Any]) -> bool:
-    stmt = (
-        update(table)
-        .where(table.c.id == claim_id, table.c.claim_token == token, table.c.status == "claimed")
-        .values(status="posted", **values)
-    )
+def _mark(
+    store: Store, sql: _ClaimStatements, claim_id: int, token: str, values: dict[str, Any]
+) -> bool:
+    params = {"p_id": claim_id, "p_token": token, **{f"p_{k}": v for k, v in values.items()}}
     with store.write() as conn:
-        return conn.execute(stmt).rowcount == 1
+        return conn.execute(sql.mark, params).rowcount == 1
 
 
-def _release(store: Store, table: Table, claim_id: int, token: str) -> bool:
-    stmt = delete(table).where(
-        table.c.id == claim_id, table.c.claim_token == token, table.c.status == "claimed"
-    )
+def _release(store: Store, sql: _ClaimStatements, claim_id: int, token: str) -> bool:
     with store.write() as conn:
-        return conn.execute(stmt).rowcount == 1
+        return conn.execute(sql.release, {"p_id": claim_id, "p_token": token}).rowcount == 1
 
 
-def _get(store: Store, table: Table, key: dict[str, str]) -> RowMapping | None:
+def _get(store: Store, sql: _ClaimStatements, key: dict[str, str]) -> RowMapping | None:
     with store.read() as conn:
-        return conn.execute(select(table).where(*_where(table, key))).mappings().first()
+        return conn.execute(sql.get, sql.params(key)).mappings().first()
 
 
 def _digest(row: RowMapping | None) -> DigestClaim | None:
@@ -169,7 +211,7 @@ def claim_digest(
     was already posted or another process holds a claim younger than `lease`.
     """
     key = {"team_id": team_id, "channel_id": channel_id, "period_key": period_key}
-    return _digest(_claim(store, _DIGESTS, key, lease, now))
+    return _digest(_claim(store, _DIGEST_SQL, key, lease, now))
 
 
 def mark_digest_posted(
@@ -177,12 +219,12 @@ def mark_digest_posted(
 ) -> bool:
     """Record that the claim's digest was posted; False when the claim was lost meanwhile."""
     values = {"posted_at": now or utcnow(), "message_ts": message_ts}
-    return _mark(store, _DIGESTS, claim.id, claim.claim_token, values)
+    return _mark(store, _DIGEST_SQL, claim.id, claim.claim_token, values)
 
 
 def release_digest_claim(store: Store, claim: DigestClaim) -> bool:
     """Give a claim up after a failed post, so that the next run may retry at once."""
-    return _release(store, _DIGESTS, claim.id, claim.claim_token)
+    return _release(store, _DIGEST_SQL, claim.id, claim.claim_token)
 
 
 def get_digest_claim(
@@ -190,7 +232,7 @@ def get_digest_claim(
 ) -> DigestClaim | None:
     """The claim row of this channel and period, if any."""
     key = {"team_id": team_id, "channel_id": channel_id, "period_key": period_key}
-    return _digest(_get(store, _DIGESTS, key))
+    return _digest(_get(store, _DIGEST_SQL, key))
 
 
 # --- thread replies -------------------------------------------------------------------------------
@@ -207,7 +249,7 @@ def claim_reply(
 ) -> ReplyClaim | None:
     """Claim the right to reply to this message (None: already replied, or being replied to)."""
     key = {"team_id": team_id, "channel_id": channel_id, "message_ts": message_ts}
-    return _reply(_claim(store, _REPLIES, key, lease, now))
+    return _reply(_claim(store, _REPLY_SQL, key, lease, now))
 
 
 def mark_reply_posted(
@@ -215,15 +257,15 @@ def mark_reply_posted(
 ) -> bool:
     """Record the posted reply's ts; False when the claim was lost meanwhile."""
     values = {"posted_at": now or utcnow(), "reply_ts": reply_ts}
-    return _mark(store, _REPLIES, claim.id, claim.claim_token, values)
+    return _mark(store, _REPLY_SQL, claim.id, claim.claim_token, values)
 
 
 def release_reply_claim(store: Store, claim: ReplyClaim) -> bool:
     """Give a reply claim up after a failed post, so that Slack's retry may reply."""
-    return _release(store, _REPLIES, claim.id, claim.claim_token)
+    return _release(store, _REPLY_SQL, claim.id, claim.claim_token)
 
 
 def get_reply(store: Store, *, team_id: str, channel_id: str, message_ts: str) -> ReplyClaim | None:
     """The reply claim of a message, if any (its `reply_ts` is the reply to update on an edit)."""
     key = {"team_id": team_id, "channel_id": channel_id, "message_ts": message_ts}
-    return _reply(_get(store, _REPLIES, key))
+    return _reply(_get(store, _REPLY_SQL, key))
