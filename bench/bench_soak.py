@@ -109,7 +109,13 @@ def run(args: argparse.Namespace) -> tuple[list[dict[str, Any]], bool]:
                     ok = verdict.clean and figures["non_2xx"] == 0 and not problems
                 else:
                     figures, verdict = run_outage(
-                        fake, logs, rate=20.0, before=15.0, outage=args.outage, after=15.0
+                        fake,
+                        logs,
+                        rate=20.0,
+                        before=15.0,
+                        outage=args.outage,
+                        after=15.0,
+                        settle=args.settle,
                     )
                     ok = verdict.clean and figures["given_up_by_player"] == 0
             figures["database"] = "postgresql (dedicated cluster)" if name == "outage" else args.db
@@ -160,14 +166,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--seconds", type=float, default=60.0, help="load duration (default 60)")
     parser.add_argument("--outage", type=float, default=60.0, help="outage length (default 60)")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=150.0,
+        help="after the outage run, watch this long for late duplicate replies (default 150: "
+        "longer than the recovery sweep's 2-minute takeover lease)",
+    )
     parser.add_argument("--logs", type=Path, help="keep the servers' logs in this directory")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
     unknown = [s for s in args.only if s not in SCENARIOS]
     if unknown:
         parser.error(f"unknown scenario(s): {', '.join(unknown)}")
-    if not (0 < args.seconds <= 600 and 0 < args.outage <= 600):
-        parser.error("--seconds and --outage must be in (0, 600]")
+    if not (0 < args.seconds <= 600 and 0 < args.outage <= 600 and 0 <= args.settle <= 600):
+        parser.error("--seconds, --outage and --settle must be in (0, 600]")
     results, clean = run(args)
     if args.json:
         print(json.dumps(results, indent=2))

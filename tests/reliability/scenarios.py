@@ -203,10 +203,12 @@ def run_outage(
     outage: float = 12.0,
     after: float = 6.0,
     seed: int = 13,
+    settle: float = 1.5,
 ) -> tuple[dict[str, Any], Verdict]:
     """A `rate`/s run against `iamdeny serve` on a dedicated PostgreSQL cluster: the database is
     stopped `before` seconds in for `outage` seconds, the serve process group is SIGKILLed and
-    restarted once under load before the outage and once during it. The player redelivers what
+    restarted once under load before the outage and once during it (`settle`: how long to keep
+    watching for late duplicate replies at the end). The player redelivers what
     got a non-2xx or no answer (retry 1 after 0.5 s, 2 after outage/2, 3 after outage + 5 s)."""
     add_users(fake)
     total = before + outage + after
@@ -256,7 +258,9 @@ def run_outage(
             runner.join(total + 2 * outage + 60)
             wanted = _wanted(messages)
             wait_for_replies(fake, wanted, timeout=150, idle=60)
-            time.sleep(1.5)
+            # A double reply from the sweep taking over a stale claim would come after its lease
+            # (2 minutes): `settle` longer than that to see it (the soak does).
+            time.sleep(settle)
             counts = incident_counts(url)
             stored_at = incident_times(url)
         finally:
@@ -320,6 +324,15 @@ def run_outage(
         "redelivered_messages": len(redelivered),
         "reply_after_accepted_redelivery_ms": summary_ms(reply_lag),
         "replies_owed_by_killed_process": len(owed),
+        "replies_later_than_15s_after_accept": sum(
+            1
+            for m in messages
+            if m.expected
+            and m.ts in replies
+            and m.ts in accepted
+            and min(replies[m.ts]) - accepted[m.ts] > 15.0
+        ),
+        "settle_seconds": settle,
         "owed_replies_posted_after_restart_s": round(max(owed), 2) if owed else None,
         "late_denial_messages": sum(1 for m in messages if m.late),
         "verdict": result.summary(),
