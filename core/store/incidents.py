@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Table,
     and_,
+    bindparam,
     func,
     literal_column,
     or_,
@@ -258,6 +259,24 @@ def _fetch(conn: Connection, incident_id: int, team_id: TeamScope) -> Incident |
 
 # --- recording ------------------------------------------------------------------------------------
 
+# Built once (per dialect), parameters passed separately, so that the compiled form is found in the
+# engine's cache without building the statement again. SQLAlchemy's "insertmanyvalues" sends several
+# denials as one multi-row INSERT; RETURNING gives the rows it created (a conflict returns nothing).
+_RECORD_INSERT = {
+    dialect: insert(_T).on_conflict_do_nothing(index_elements=list(_MESSAGE_KEY)).returning(*_T.c)
+    for dialect, insert in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}
+_MESSAGE_INCIDENTS = (
+    select(_T)
+    .where(
+        _T.c.team_id == bindparam("p_team_id"),
+        _T.c.channel_id == bindparam("p_channel_id"),
+        _T.c.message_ts == bindparam("p_message_ts"),
+        _T.c.denial_index < bindparam("p_count"),
+    )
+    .order_by(_T.c.denial_index)
+)
+
 
 def record_incidents(
     store: Store,
@@ -298,21 +317,20 @@ def record_incidents(
         {**common, **_denial_values(_as_record(denial)), "denial_index": index}
         for index, denial in enumerate(denials)
     ]
-    insert = pg_insert if store.dialect == "postgresql" else sqlite_insert
-    # One statement, parameters passed separately so that its compiled form is cached; SQLAlchemy's
-    # "insertmanyvalues" sends several denials as one multi-row INSERT.
-    stmt = insert(_T).on_conflict_do_nothing(index_elements=list(_MESSAGE_KEY)).returning(_T.c.id)
     with store.write() as conn:
-        created = frozenset(conn.execute(stmt, rows).scalars())
+        inserted = conn.execute(_RECORD_INSERT[store.dialect], rows).mappings().all()
+        created = frozenset(row["id"] for row in inserted)
+        if len(inserted) == len(rows):  # all new (the usual case): RETURNING gave every row
+            ordered = sorted(inserted, key=lambda row: row["denial_index"])
+            return RecordResult(tuple(_incident(row) for row in ordered), created)
         stored = conn.execute(
-            select(_T)
-            .where(
-                _T.c.team_id == common["team_id"],
-                _T.c.channel_id == common["channel_id"],
-                _T.c.message_ts == common["message_ts"],
-                _T.c.denial_index < len(rows),
-            )
-            .order_by(_T.c.denial_index)
+            _MESSAGE_INCIDENTS,
+            {
+                "p_team_id": common["team_id"],
+                "p_channel_id": common["channel_id"],
+                "p_message_ts": common["message_ts"],
+                "p_count": len(rows),
+            },
         ).mappings()
         incidents = tuple(_incident(row) for row in stored)
     return RecordResult(incidents, created)
@@ -443,6 +461,29 @@ def ignore_incident(store: Store, incident_id: int, *, team_id: TeamScope) -> In
 
 # --- recurrence -----------------------------------------------------------------------------------
 
+_RECURRENCE_COUNTS = (
+    select(
+        _T.c.fingerprint,
+        func.count().label("seen"),
+        func.count(_T.c.reporter_id.distinct()).label("reporters"),
+        func.min(_T.c.reported_at).label("first_seen"),
+        func.max(_T.c.reported_at).label("last_seen"),
+    )
+    .where(
+        _T.c.team_id == bindparam("p_team_id"),
+        _T.c.fingerprint.in_(bindparam("p_fingerprints", expanding=True)),
+        _T.c.reported_at >= bindparam("p_since"),
+    )
+    .group_by(_T.c.fingerprint)
+)
+_LAST_RESOLUTION = (
+    select(_T.c.id, _T.c.resolved_by, _T.c.resolved_at, _T.c.resolution_note)
+    .where(_T.c.team_id == bindparam("p_team_id"), _T.c.fingerprint == bindparam("p_fingerprint"))
+    .where(_RESOLVED)
+    .order_by(_T.c.resolved_at.desc(), _T.c.id.desc())
+    .limit(1)
+)
+
 
 def recurrences(
     store: Store,
@@ -457,30 +498,15 @@ def recurrences(
     if not wanted:
         return {}
     since = (now or utcnow()) - timedelta(days=days)
-    counts = (
-        select(
-            _T.c.fingerprint,
-            func.count().label("seen"),
-            func.count(_T.c.reporter_id.distinct()).label("reporters"),
-            func.min(_T.c.reported_at).label("first_seen"),
-            func.max(_T.c.reported_at).label("last_seen"),
-        )
-        .where(
-            _T.c.team_id == team_id,
-            _T.c.fingerprint.in_(wanted),
-            _T.c.reported_at >= since,
-        )
-        .group_by(_T.c.fingerprint)
-    )
     with store.read() as conn:
-        seen = {row["fingerprint"]: row for row in conn.execute(counts).mappings()}
+        counted = conn.execute(
+            _RECURRENCE_COUNTS, {"p_team_id": team_id, "p_fingerprints": wanted, "p_since": since}
+        ).mappings()
+        seen = {row["fingerprint"]: row for row in counted}
         resolutions: dict[str, Resolution] = {}
         for fp in wanted:
             last = conn.execute(
-                select(_T.c.id, _T.c.resolved_by, _T.c.resolved_at, _T.c.resolution_note)
-                .where(_T.c.team_id == team_id, _T.c.fingerprint == fp, _RESOLVED)
-                .order_by(_T.c.resolved_at.desc(), _T.c.id.desc())
-                .limit(1)
+                _LAST_RESOLUTION, {"p_team_id": team_id, "p_fingerprint": fp}
             ).first()
             if last is not None:
                 resolutions[fp] = Resolution(
