@@ -5,6 +5,9 @@
 3. the workspace's default language (workspace settings);
 4. `IAMDENY_LANG`.
 
+The stored choices (1 and 3) are read at most once per `SETTINGS_MAX_AGE` seconds per process; a
+change made in this process is seen at once, one made in another process within that time.
+
 A locale we have no texts for (say `ja-JP`) counts as unset. Bot messages (no user) start at 3.
 """
 
@@ -17,7 +20,9 @@ from typing import Any
 
 from core.store import Store, StoreError, get_user_language, get_workspace_settings
 
-__all__ = ["LocaleCache", "lang_from_locale", "resolve_language"]
+__all__ = ["SETTINGS_MAX_AGE", "LocaleCache", "lang_from_locale", "resolve_language"]
+
+SETTINGS_MAX_AGE = 5.0  # seconds a stored language read in this process is reused
 
 _log = logging.getLogger(__name__)
 _SUPPORTED = ("en", "ko")
@@ -89,13 +94,13 @@ def resolve_language(
     """The language to answer `user_id` in (see the module docstring for the order)."""
     try:
         if user_id:
-            chosen = get_user_language(store, team_id, user_id)
+            chosen = get_user_language(store, team_id, user_id, max_age=SETTINGS_MAX_AGE)
             if chosen in _SUPPORTED:
                 return chosen
             from_locale = lang_from_locale(_slack_locale(cache, client, team_id, user_id))
             if from_locale:
                 return from_locale
-        workspace = get_workspace_settings(store, team_id).language
+        workspace = get_workspace_settings(store, team_id, max_age=SETTINGS_MAX_AGE).language
         if workspace in _SUPPORTED:
             return workspace
     except StoreError as exc:

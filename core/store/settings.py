@@ -3,16 +3,26 @@
 A workspace with no row has the defaults (`WorkspaceSettings.defaults`): no language of its own (the
 bot falls back to `IAMDENY_LANG`), no digest channel, Monday 09:00 UTC. Updates are partial: pass
 only what changes; `None` clears an optional setting.
+
+The reply path reads a user's language and a workspace's settings for every message: it may pass
+`max_age=` (seconds) to `get_user_language` and `get_workspace_settings` to accept a value read
+that recently in this process. Every change made through this module in this process forgets the
+cached value at once (for every `Store` on the same database); a change made by another process is
+seen within `max_age`. Without `max_age` the database is read.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Final, cast
+from typing import Final, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import RowMapping, Table, select
+from sqlalchemy import Engine, RowMapping, Table, bindparam, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -45,6 +55,64 @@ UNCHANGED: Final = _Unchanged()
 
 _W = cast(Table, WorkspaceSettingsRow.__table__)
 _U = cast(Table, UserSettingsRow.__table__)
+
+# Built once: the compiled form is found in the engine's cache without building the statement again.
+_GET_WORKSPACE = select(_W).where(_W.c.team_id == bindparam("p_team_id"))
+_GET_USER_LANGUAGE = select(_U.c.language).where(
+    _U.c.team_id == bindparam("p_team_id"), _U.c.user_id == bindparam("p_user_id")
+)
+
+_T = TypeVar("_T")
+_CACHE_MAX_ENTRIES = 10_000
+
+
+class _Cache:
+    """Recently read settings of one engine: key -> (when read, on the monotonic clock, value)."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, ...], tuple[float, object]] = {}
+        self.generation = 0  # bumped by every forget: a read that overlapped one is not kept
+
+
+_CACHES: weakref.WeakKeyDictionary[Engine, _Cache] = weakref.WeakKeyDictionary()
+_CACHES_LOCK = threading.Lock()
+
+
+def _cache_of(store: Store) -> _Cache:
+    with _CACHES_LOCK:
+        cache = _CACHES.get(store.engine)
+        if cache is None:
+            cache = _CACHES[store.engine] = _Cache()
+        return cache
+
+
+def _cached(store: Store, key: tuple[str, ...], max_age: float, load: Callable[[], _T]) -> _T:
+    """`load()`, or its value read less than `max_age` seconds ago in this process."""
+    if max_age <= 0:
+        return load()
+    cache = _cache_of(store)
+    now = time.monotonic()
+    hit = cache.entries.get(key)
+    if hit is not None and now - hit[0] < max_age:
+        return cast(_T, hit[1])
+    generation = cache.generation
+    value = load()
+    with _CACHES_LOCK:
+        if cache.generation == generation:
+            if len(cache.entries) >= _CACHE_MAX_ENTRIES:
+                cache.entries.clear()
+            cache.entries[key] = (now, value)
+    return value
+
+
+def _forget(store: Store, key: tuple[str, ...]) -> None:
+    """Drop `key` from the cache of every engine of this process on the same database."""
+    url = store.engine.url
+    with _CACHES_LOCK:
+        for engine, cache in list(_CACHES.items()):
+            if engine is store.engine or engine.url == url:
+                cache.generation += 1
+                cache.entries.pop(key, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +167,20 @@ def _check_timezone(name: str) -> str:
     return name
 
 
-def get_workspace_settings(store: Store, team_id: str) -> WorkspaceSettings:
-    """The workspace's settings, or the defaults when it never saved any."""
-    with store.read() as conn:
-        row = conn.execute(select(_W).where(_W.c.team_id == team_id)).mappings().first()
-    return _workspace(row) if row is not None else WorkspaceSettings.defaults(team_id)
+def get_workspace_settings(
+    store: Store, team_id: str, *, max_age: float = 0.0
+) -> WorkspaceSettings:
+    """The workspace's settings, or the defaults when it never saved any.
+
+    `max_age`: seconds a value read before in this process may be returned (see the module doc).
+    """
+
+    def load() -> WorkspaceSettings:
+        with store.read() as conn:
+            row = conn.execute(_GET_WORKSPACE, {"p_team_id": team_id}).mappings().first()
+        return _workspace(row) if row is not None else WorkspaceSettings.defaults(team_id)
+
+    return _cached(store, ("workspace", team_id), max_age, load)
 
 
 def list_workspace_settings(store: Store) -> list[WorkspaceSettings]:
@@ -167,15 +244,24 @@ def update_workspace_settings(
                 sql_update(_W).where(_W.c.team_id == team_id).values(**changes, updated_at=now)
             )
         row = conn.execute(select(_W).where(_W.c.team_id == team_id)).mappings().one()
+    _forget(store, ("workspace", team_id))
     return _workspace(row)
 
 
-def get_user_language(store: Store, team_id: str, user_id: str) -> str | None:
-    """The language the user chose (`/iamdeny lang`), or None when they never chose one."""
-    with store.read() as conn:
-        return conn.execute(
-            select(_U.c.language).where(_U.c.team_id == team_id, _U.c.user_id == user_id)
-        ).scalar_one_or_none()
+def get_user_language(
+    store: Store, team_id: str, user_id: str, *, max_age: float = 0.0
+) -> str | None:
+    """The language the user chose (`/iamdeny lang`), or None when they never chose one.
+
+    `max_age`: seconds a value read before in this process may be returned (see the module doc).
+    """
+
+    def load() -> str | None:
+        with store.read() as conn:
+            params = {"p_team_id": team_id, "p_user_id": user_id}
+            return cast(str | None, conn.execute(_GET_USER_LANGUAGE, params).scalar_one_or_none())
+
+    return _cached(store, ("user", team_id, user_id), max_age, load)
 
 
 def set_user_language(
@@ -192,4 +278,5 @@ def set_user_language(
     ).returning(*_U.c)
     with store.write() as conn:
         row = conn.execute(stmt).mappings().one()
+    _forget(store, ("user", team_id, user_id))
     return UserSettings(row["team_id"], row["user_id"], row["language"], row["updated_at"])
