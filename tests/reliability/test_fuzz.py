@@ -131,14 +131,21 @@ def test_hostile_texts_through_the_app(bot: BotServer, fake_slack: FakeSlack) ->
 @settings(
     max_examples=25,
     deadline=None,
+    derandomize=True,  # the same 25 examples on every run (the pure test above explores)
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(text=PASTES, with_denial=st.booleans())
 def test_generated_pastes_through_the_app(bot: BotServer, text: str, with_denial: bool) -> None:
+    """The app records exactly what the classifier reads in the (redacted) paste. (A paste can
+    hide a real denial behind hundreds of fake `is not authorized to perform:` anchors: the
+    classifier reads at most 400 anchors and 100 denials per paste, a bound on the work any input
+    can cause; see docs/reliability.md.)"""
     text = (text + "\n" + DENIAL if with_denial else text)[-SLACK_LIMIT:]
-    assert _post_event(bot, text) == 200
-    if with_denial:
-        assert list_incidents(bot.store, team_id=ANY_TEAM, limit=None)
+    body = message_event(text, channel="C0FUZZ")
+    assert bot.slack.send_event(body).status == 200
+    expected = len(find_denials(redact(text).text))
+    stored = list_incidents(bot.store, team_id=ANY_TEAM, limit=None)
+    assert len([i for i in stored if i.message_ts == body["event"]["ts"]]) == expected
 
 
 @pytest.mark.db
