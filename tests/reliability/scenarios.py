@@ -146,13 +146,15 @@ def run_duplicates(
         )
         for k in range(2)
     ]
+    for server in servers:  # both boot at once
+        server.start(wait=False)
     for server in servers:
-        server.start()
+        server.wait_answering()
     step = max(1, messages // max(1, races))
     raced = [m for m in msgs if m.index % step == 0][:races]
     raced_ts = {m.ts for m in raced}
     try:
-        player = Player([s.port for s in servers], workers=32)
+        player = Player([s.port for s in servers], workers=32, timeout=30.0)
         for m in msgs:
             due = m.index / rate
             if m.ts in raced_ts:
