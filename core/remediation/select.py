@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from core.record import DenialRecord
@@ -33,22 +34,36 @@ def _field_matches(expected: Any, actual: str | None) -> bool:
     return bool(actual == expected)
 
 
-def _row_matches(row: Mapping[str, Any], record: DenialRecord) -> bool:
-    fields = {
-        "kind": record.kind.value,
-        "policy_type": record.policy_type.value if record.policy_type else None,
-        "deny_kind": record.deny_kind.value if record.deny_kind else None,
-        "principal_kind": record.principal.kind.value if record.principal else None,
-    }
-    for name, actual in fields.items():
+# What a row can match on: (kind, policy_type, deny_kind, principal_kind, transitive).
+_Key = tuple[str, str | None, str | None, str | None, bool]
+_MATCHED = ("kind", "policy_type", "deny_kind", "principal_kind")
+
+
+def _key(record: DenialRecord) -> _Key:
+    return (
+        record.kind.value,
+        record.policy_type.value if record.policy_type else None,
+        record.deny_kind.value if record.deny_kind else None,
+        record.principal.kind.value if record.principal else None,
+        record.transitive_through is not None,
+    )
+
+
+def _row_matches(row: Mapping[str, Any], key: _Key) -> bool:
+    for name, actual in zip(_MATCHED, key[:4], strict=True):
         if name in row and not _field_matches(row[name], actual):
             return False
-    return "transitive" not in row or row["transitive"] == (record.transitive_through is not None)
+    return "transitive" not in row or row["transitive"] == key[4]
 
 
 def select(record: DenialRecord) -> Selection:
     """The scenario for this denial; the table's last row matches everything."""
+    return _select(_key(record))
+
+
+@lru_cache(maxsize=1024)  # the keys are a few enum values: a handful of combinations in practice
+def _select(key: _Key) -> Selection:
     for row in rules()["rule"]:
-        if _row_matches(row, record):
+        if _row_matches(row, key):
             return Selection(row["scenario"], tuple(row.get("warnings", ())))
     raise LookupError("rules.toml: the rule table has no catch-all last row")
