@@ -290,3 +290,42 @@ def test_prefilter_skips_chatter_and_keeps_wrapped_triggers() -> None:
 def test_never_raises_on_odd_strings() -> None:
     for paste in ["\ud800", "\x00" * 10, "User:" * 5000, "arn:aws:" * 4000, '{"' * 10000]:
         assert isinstance(find_denials(paste), list)
+
+
+# --- several families in one paste ------------------------------------------------------------
+
+_CLOUDTRAIL = (
+    '{"eventVersion":"1.08","userIdentity":{"type":"AssumedRole","arn":'
+    '"arn:aws:sts::123456789012:assumed-role/app/i-0abc"},"eventSource":"s3.amazonaws.com",'
+    '"eventName":"GetObject","awsRegion":"us-west-2","errorCode":"AccessDenied","errorMessage":'
+    '"User: arn:aws:sts::123456789012:assumed-role/app/i-0abc is not authorized to perform: '
+    "s3:GetObject on resource: \\\"arn:aws:s3:::data/x\\\" with an explicit deny in a "
+    'resource-based policy","requestID":"REQ123456"}'
+)
+_S3_XML = (
+    "<Error><Code>AccessDenied</Code><Message>Access Denied</Message>"
+    "<RequestId>ABCDEF123456</RequestId></Error>"
+)
+
+
+@pytest.mark.parametrize("order", ["event-first", "sentence-first"])
+def test_a_cloudtrail_event_does_not_swallow_a_denial_next_to_it(order: str) -> None:
+    parts = [_CLOUDTRAIL, SENTENCE] if order == "event-first" else [SENTENCE, _CLOUDTRAIL]
+    kinds = [(d.kind.value, d.action) for d in find_denials("\n".join(parts))]
+    expected = [("cloudtrail", "s3:GetObject"), ("not_authorized", "s3:PutObject")]
+    assert kinds == (expected if order == "event-first" else expected[::-1])
+
+
+def test_an_s3_error_body_before_a_denial_stays_its_own_denial() -> None:
+    denials = find_denials(_S3_XML + "\n" + SENTENCE)
+    assert [(d.kind.value, d.error_code) for d in denials] == [
+        ("s3_access_denied", "AccessDenied"),
+        ("not_authorized", None),
+    ]
+
+
+def test_a_long_run_of_fences_or_spaces_after_a_denial_is_read_quickly() -> None:
+    # Used to backtrack quadratically over the spaces the backticks became (policy-ARN lookahead).
+    for tail in ("```" * 5000, " " * 39000, "\n```\n" * 3000):
+        (denial,) = find_denials((SENTENCE + tail)[:40000])
+        assert _fields(denial) == EXPECTED

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from core.arn import account_of, parse_principal, region_of
 from core.classifier.candidate import Candidate
 from core.classifier.normalize import Normalized
-from core.classifier.phrases import S3_HINTS, S3_OPERATION_WORDS
+from core.classifier.phrases import ERROR_CLOSERS, S3_HINTS, S3_OPERATION_WORDS
 from core.classifier.wrappers import Annotation
 from core.credentials import credential_problem
 from core.record import DenialKind, DenialRecord
@@ -79,6 +79,8 @@ def attach_wrappers(
             (i for i in range(begin - 1, lo - 1, -1) if annotations[i].error_code is not None),
             None,
         )
+        if nearest is not None and _closed_between(text, annotations[nearest].end, cand.start):
+            nearest = None  # that wrapper's error ended before this denial: not its wrapper
         if nearest is not None and annotations[nearest].prefix:
             # Go v2 prints operation, status and request id before `api error Code:`.
             first = nearest
@@ -112,6 +114,12 @@ def attach_wrappers(
             if ann.start < cand.end + FOLLOW_WINDOW:
                 _claim(cand, ann, used, i, code=False)
     return used
+
+
+def _closed_between(text: str, start: int, end: int) -> bool:
+    """Whether an error printed at `start` is complete before `end` (its own message shown)."""
+    gap = text[start:end]
+    return any(mark in gap for mark in ERROR_CLOSERS)
 
 
 def _claim(cand: Candidate, ann: Annotation, used: set[int], index: int, *, code: bool) -> None:

@@ -57,19 +57,27 @@ def find_cloudtrail(text: str) -> list[Candidate]:
             end, codes[n + 1].start() if n + 1 < len(codes) else end, code.end() + _EVENT_REACH
         )
         fields = {}
+        # The event's span is what its fields cover, not the whole stretch searched: a denial
+        # pasted next to the event is read on its own.
+        first, last = code.start(), code.end()
         for name, pattern in _FIELDS.items():
             m = pattern.search(text, begin, end)
             fields[name] = m.group("v") if m else None
+            if m:
+                first, last = min(first, m.start()), max(last, m.end())
         source = fields["eventSource"] or ""
         host = source.removesuffix(".amazonaws.com")
         prefix = EVENT_SOURCE_PREFIXES.get(host, host.split(".", 1)[0]) if host else None
         action = f"{prefix}:{fields['eventName']}" if prefix and fields["eventName"] else None
         user = _USER_ARN.search(text, begin, end) or _INVOKED_BY.search(text, begin, end)
         resource = _RESOURCE_ARN.search(text, begin, end)
+        for m in (user, resource):
+            if m:
+                first, last = min(first, m.start()), max(last, m.end())
         candidate = Candidate(
             kind=DenialKind.CLOUDTRAIL,
-            start=begin,
-            end=end,
+            start=first,
+            end=last,
             principal=user.group("v") if user else None,
             action=action,
             resource=resource.group("v") if resource else None,

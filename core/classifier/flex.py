@@ -1,4 +1,4 @@
-"""Make a phrase regex tolerate hard wraps inside its words.
+"""Make a phrase regex tolerate hard wraps inside its words (and take spaces possessively).
 
 Terminals wrap at a fixed column, so a break can land inside any word of a phrase (`perfor\\nm:`,
 `bound\\nary`). `flex(pattern)` returns the same regex with an optional `\\n` after every literal
@@ -67,6 +67,13 @@ def flex(pattern: str) -> str:
     while i < n:
         ch = pattern[i]
         if ch == "\\":
+            if pattern.startswith("\\s*", i) and pattern[i + 3 : i + 4] not in ("?", "+"):
+                # Whitespace between words is taken possessively: two `\s*` around an optional
+                # piece (`\s*,?\s*with`) would otherwise backtrack quadratically over a long run
+                # of spaces. The next token is never whitespace, so nothing is lost.
+                out.append("\\s*+")
+                i += 3
+                continue
             out.append(pattern[i : i + 2])
             i += 2
             continue

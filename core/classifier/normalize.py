@@ -39,6 +39,11 @@ _CHARS = (
 )
 _PATTERN = re.compile("|".join((_BREAK, _LINK, _ESCAPE, _CHARS)))
 _SINGLE_BREAK = re.compile(_ONE_BREAK)
+# One-character replacements that start nothing longer (not `&` entities, `<` links, `\` escapes
+# or line breaks): replaced in runs.
+_SIMPLE = {k: v for k, v in REPLACEMENTS.items() if len(k) == 1 and k not in "&<\\\r\n"}
+_SIMPLE_TABLE = str.maketrans(_SIMPLE)
+_SIMPLE_RUN = re.compile("(?P<simple>[" + "".join(re.escape(k) for k in _SIMPLE) + "]+)")
 # Characters that are simply deleted, removed in runs before anything else.
 _INVISIBLE = re.compile(
     "[" + "".join(re.escape(k) for k, v in REPLACEMENTS.items() if v == "" and len(k) == 1) + "]+"
@@ -142,7 +147,12 @@ def normalize(text: str) -> Normalized:
     for hit in _FIRST.finditer(text, last):
         if hit.start() < last:
             continue  # inside what the previous replacement consumed
-        match = _PATTERN.match(text, hit.start())
+        if hit.group() in _SIMPLE:
+            # A run of one-character replacements (backticks, odd spaces, smart quotes) is one
+            # piece, without trying the whole alternation at every character.
+            match = _SIMPLE_RUN.match(text, hit.start())
+        else:
+            match = _PATTERN.match(text, hit.start())
         if match is None:
             continue
         start, end = match.span()
@@ -159,6 +169,8 @@ def normalize(text: str) -> Normalized:
             new = _link_text(match)
         elif kind in ("esc", "escaped"):
             new = match.group("escaped")
+        elif kind == "simple":
+            new = match.group().translate(_SIMPLE_TABLE)
         else:
             new = REPLACEMENTS[match.group()]
         norm_starts.append(out_len)

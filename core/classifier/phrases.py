@@ -301,3 +301,6 @@ S3_HINTS: tuple[str, ...] = (
 )
 # Operation names with these words are S3's.
 S3_OPERATION_WORDS: tuple[str, ...] = ("Object", "Bucket", "Multipart", "UploadPart")
+# Text that closes an error body: a wrapper's error code printed before one of these belongs to
+# that error, not to a denial that follows it.
+ERROR_CLOSERS: tuple[str, ...] = ("Access Denied", "</Message>", "</Error>")
