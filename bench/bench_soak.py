@@ -116,6 +116,7 @@ def run(args: argparse.Namespace) -> tuple[list[dict[str, Any]], bool]:
                         outage=args.outage,
                         after=15.0,
                         settle=args.settle,
+                        slow_posts_at_kill=args.slow_posts_at_kill,
                     )
                     ok = verdict.clean and figures["given_up_by_player"] == 0
             figures["database"] = "postgresql (dedicated cluster)" if name == "outage" else args.db
@@ -172,6 +173,13 @@ def main(argv: list[str] | None = None) -> int:
         default=150.0,
         help="after the outage run, watch this long for late duplicate replies (default 150: "
         "longer than the recovery sweep's 2-minute takeover lease)",
+    )
+    parser.add_argument(
+        "--slow-posts-at-kill",
+        type=float,
+        default=3.0,
+        help="delay Slack's chat.postMessage answers by this many seconds just before the first "
+        "kill, so replies are in flight when the process dies (default 3; 0 to disable)",
     )
     parser.add_argument("--logs", type=Path, help="keep the servers' logs in this directory")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from fakeslack import Fault
 from relharness import (
     Message,
     Player,
@@ -206,11 +207,14 @@ def run_outage(
     after: float = 6.0,
     seed: int = 13,
     settle: float = 1.5,
+    slow_posts_at_kill: float = 0.0,
 ) -> tuple[dict[str, Any], Verdict]:
     """A `rate`/s run against `iamdeny serve` on a dedicated PostgreSQL cluster: the database is
     stopped `before` seconds in for `outage` seconds, the serve process group is SIGKILLed and
     restarted once under load before the outage and once during it (`settle`: how long to keep
-    watching for late duplicate replies at the end). The player redelivers what
+    watching for late duplicate replies at the end; `slow_posts_at_kill`: delay the fake's
+    chat.postMessage answers for 1.5 s before the first kill, so that replies are in flight when
+    it dies). The player redelivers what
     got a non-2xx or no answer (retry 1 after 0.5 s, 2 after outage/2, 3 after outage + 5 s)."""
     add_users(fake)
     total = before + outage + after
@@ -240,9 +244,19 @@ def run_outage(
             def at(offset: float) -> None:
                 time.sleep(max(0.0, t0 + offset - time.monotonic()))
 
+            if slow_posts_at_kill > 0:
+                # Slack slow to answer chat.postMessage just before the first kill: replies are
+                # claimed and in flight (the fake performs each post after the delay, even for a
+                # caller that died) when the process dies — the sweep must take them over after
+                # its lease, find the posted ones in the thread and post only the others.
+                at(kill_at[0] - 1.5)
+                fake.add_fault(
+                    Fault(method="chat.postMessage", delay=slow_posts_at_kill, times=None)
+                )
             at(kill_at[0])
             server.kill()
             events["kill_1"] = time.time()
+            fake.clear_faults()
             server.start(wait=True)
             events["restarted_1"] = time.time()
             at(before)
@@ -335,6 +349,7 @@ def run_outage(
             and min(replies[m.ts]) - accepted[m.ts] > 15.0
         ),
         "settle_seconds": settle,
+        "slow_posts_at_kill_seconds": slow_posts_at_kill,
         "owed_replies_posted_after_restart_s": round(max(owed), 2) if owed else None,
         "late_denial_messages": sum(1 for m in messages if m.late),
         "verdict": result.summary(),
