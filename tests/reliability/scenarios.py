@@ -273,7 +273,9 @@ def run_outage(
             events["db_up"] = recovered
             runner.join(total + 2 * outage + 60)
             wanted = _wanted(messages)
-            wait_for_replies(fake, wanted, timeout=150, idle=60)
+            # A reply in flight (claimed) when a process is killed is posted by the recovery
+            # sweep once its claim is 2 minutes old (the sweep's takeover lease): wait that long.
+            wait_for_replies(fake, wanted, timeout=200, idle=170)
             # A double reply from the sweep taking over a stale claim would come after its lease
             # (2 minutes): `settle` longer than that to see it (the soak does).
             time.sleep(settle)
