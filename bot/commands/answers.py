@@ -26,6 +26,7 @@ from typing import Any, Final
 from bot.commands.scope import Caller
 from bot.commands.texts import note
 from bot.deps import Deps
+from bot.pipeline.compose import RECURRENCE_DAYS, compose_for_incidents
 from bot.pipeline.extract import Message
 from bot.pipeline.intake import take_in
 from bot.render import (
@@ -37,7 +38,6 @@ from bot.render import (
     other_lang,
     render_credential_problem,
     render_reply,
-    resolution_of,
 )
 from bot.render.blocks import actions, button, context
 from bot.render.limits import MESSAGE_BLOCKS_MAX
@@ -47,11 +47,9 @@ from core.redaction import redact
 from core.remediation import remediate
 from core.store import (
     Incident,
-    Recurrence,
     Store,
     StoreError,
     get_incident,
-    recurrences,
 )
 from core.store.recovery import message_incidents as stored_message_incidents
 
@@ -72,7 +70,6 @@ __all__ = [
 ACTION_SHARE: Final = "iamdeny_share"
 """The "Share in channel" button on a `/iamdeny` answer; value `lang:id,id,...`."""
 
-RECURRENCE_DAYS: Final = 7
 MAX_REF_IDS: Final = 50  # one reply covers at most this many denials' buttons
 _REF = re.compile(r"^(?:(en|ko)(?::|$))?([0-9,]*)$")
 
@@ -123,24 +120,8 @@ def render_incidents(
     lang: str,
 ) -> SlackMessage:
     """The reply for `denials` (their incidents in parallel, None where unrecorded), with the
-    workspace's recurrence and each incident's resolution."""
-    fingerprints = [i.fingerprint for i in incidents if i is not None]
-    seen: dict[str, Recurrence] = {}
-    if fingerprints:
-        try:
-            seen = recurrences(
-                store, team_id=team_id, fingerprints=fingerprints, days=RECURRENCE_DAYS
-            )
-        except StoreError as exc:  # the answer matters more than its statistics
-            _log.warning("recurrence lookup failed (%s)", type(exc).__name__)
-    return render_reply(
-        list(denials),
-        [remediate(denial, lang) for denial in denials],
-        lang=lang,
-        incident_ids=[i.id if i is not None else None for i in incidents],
-        recurrences=[seen.get(i.fingerprint) if i is not None else None for i in incidents],
-        resolved=[resolution_of(i) if i is not None else None for i in incidents],
-    )
+    workspace's recurrence and each incident's resolution: the thread reply's own composer."""
+    return compose_for_incidents(store, team_id, denials, incidents, lang)
 
 
 def _rewrite_buttons(
