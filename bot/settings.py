@@ -24,6 +24,8 @@ value, so a mistyped secret cannot end up in a log.
 | `IAMDENY_DIGEST_INTERVAL_SECONDS` | `60` | how often the `worker` checks for due digests |
 | `IAMDENY_DIGEST_CATCH_UP_HOURS` | `24` | a digest missed by longer than this is not posted late |
 | `IAMDENY_DIGEST_LEASE_SECONDS` | `600` | a claim older than this (a crashed post) is retried |
+| `IAMDENY_SPOOL_DIR` | `iamdeny-spool` | redacted pastes wait here while the database is down |
+| `IAMDENY_SPOOL_MAX_ENTRIES` | `100000` | a full spool answers 500 again |
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ class Settings(BaseSettings):
     iamdeny_digest_interval_seconds: float = Field(default=60.0, gt=0, le=3600)
     iamdeny_digest_catch_up_hours: int = Field(default=24, ge=1, le=144)
     iamdeny_digest_lease_seconds: int = Field(default=600, ge=5, le=86400)
+    iamdeny_spool_dir: str = "iamdeny-spool"
+    iamdeny_spool_max_entries: int = Field(default=100_000, ge=1)
 
     # --- field checks (messages never include the value) ------------------------------------
 

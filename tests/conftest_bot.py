@@ -9,7 +9,8 @@ requests. Reusable by every bot test (commands, actions, App Home, digests):
   Call it twice for two app instances on the same database.
 - `bot` — `make_bot()` with the defaults.
 - `BotServer`: `.url`, `.slack` (a `SlackRequests` signed with its secret), `.store`, `.deps`,
-  `.wsgi`, `.drain()` (wait for the background replies), `.get(path)`.
+  `.wsgi`, `.drainer` (the spool's drainer, running), `.drain()` (wait for the background
+  replies), `.get(path)`.
 - `two_workspaces` — a multi-workspace (OAuth) app with `TEAM_B` and `TEAM_C` installed through
   `/slack/install` and `/slack/oauth_redirect` (`oauth_install(bot, fake, team, code)`).
 - `db_switch` — `db_switch(store)` returns a switch; `switch.down()` makes every statement on
@@ -24,6 +25,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from socketserver import ThreadingMixIn
 from typing import TYPE_CHECKING, Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -39,6 +41,7 @@ from core.store import Store
 if TYPE_CHECKING:  # imported in the fixtures, so that other test runs do not load slack_bolt
     from bot.deps import Deps
     from bot.http import SlackWSGI
+    from bot.pipeline.backlog import SpoolDrainer
     from bot.settings import Settings
 
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
@@ -64,6 +67,7 @@ class BotServer:
     settings: Settings
     server: WSGIServer
     thread: threading.Thread
+    drainer: SpoolDrainer | None = None  # records spooled pastes, as `iamdeny serve` does
     slack: SlackRequests = field(init=False)
 
     def __post_init__(self) -> None:
@@ -87,6 +91,8 @@ class BotServer:
         assert self.deps.jobs.drain(timeout), "background jobs still running"
 
     def close(self) -> None:
+        if self.drainer is not None:
+            self.drainer.stop()
         self.server.shutdown()
         self.server.server_close()
         self.deps.jobs.shutdown(timeout=10)
@@ -108,8 +114,9 @@ def fake_slack(_fake_slack_server: FakeSlack) -> FakeSlack:
 
 
 @pytest.fixture
-def bot_settings(fake_slack: FakeSlack, db_url: str) -> Settings:
-    """Single-workspace settings on the test database and the fake Slack."""
+def bot_settings(fake_slack: FakeSlack, db_url: str, tmp_path: Path) -> Settings:
+    """Single-workspace settings on the test database and the fake Slack (the spool in the
+    test's temporary directory)."""
     from bot.settings import Settings
 
     return Settings.load(
@@ -119,6 +126,7 @@ def bot_settings(fake_slack: FakeSlack, db_url: str) -> Settings:
         database_url=db_url,
         iamdeny_lang="en",
         iamdeny_reply_workers=4,
+        iamdeny_spool_dir=str(tmp_path / "spool"),
     )
 
 
@@ -130,14 +138,21 @@ def make_bot(bot_settings: Settings, fake_slack: FakeSlack) -> Iterator[Callable
     """
     servers: list[BotServer] = []
 
+    from bot.app import team_clients
     from bot.deps import Deps
     from bot.http import create_wsgi_app
+    from bot.pipeline.backlog import SpoolDrainer
 
     def make(**overrides: Any) -> BotServer:
         settings = bot_settings.model_copy(update=overrides) if overrides else bot_settings
         store = Store.open(settings.database_url)
         deps = Deps.build(settings, store)
         wsgi = create_wsgi_app(settings, store, deps=deps)
+        drainer = (
+            SpoolDrainer(deps, team_clients(wsgi.app, settings), interval=0.2)
+            if deps.spool is not None
+            else None
+        )
         server = make_server(
             "127.0.0.1", 0, wsgi, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler
         )
@@ -145,7 +160,9 @@ def make_bot(bot_settings: Settings, fake_slack: FakeSlack) -> Iterator[Callable
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
         thread.start()
-        bot = BotServer(wsgi, deps, store, settings, server, thread)
+        bot = BotServer(wsgi, deps, store, settings, server, thread, drainer)
+        if drainer is not None:
+            drainer.start()
         servers.append(bot)
         fake_slack.clear_calls()
         return bot

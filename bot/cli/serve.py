@@ -11,8 +11,9 @@ its own app, database pool and reply threads after the fork. Socket Mode connect
 
 Exit status: 2 when a setting is missing or malformed (the message names it) or the database is
 not at the code's schema; otherwise the server's own status. A PostgreSQL server that cannot be
-reached at start is not an exit: the bot serves (5xx until the database is back, so Slack
-redelivers), because a restart during a database outage must not keep the bot down after it.
+reached at start is not an exit: the bot serves (pastes wait in the spool, other requests get
+5xx, until the database is back), because a restart during a database outage must not keep the bot
+down after it. Each process runs the recovery sweep and the spool's drainer on daemon threads.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ _log = logging.getLogger("iamdeny.serve")
 
 # No query string in access logs: /slack/oauth_redirect carries the OAuth code.
 ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+SERVE_CONNECT_TIMEOUT_S = 2
 QUIET_LOGGERS = ("slack_bolt", "slack_sdk", "sqlalchemy")
 
 
@@ -125,6 +127,18 @@ def run(args: argparse.Namespace) -> int:
     )
 
 
+def background_sweepers(deps: Any, client_for: Any) -> list[Any]:
+    """The per-process background threads (not started): the recovery sweep for replies a
+    crashed process owed, and, with a spool, its drainer."""
+    from bot.pipeline.backlog import SpoolDrainer
+    from bot.pipeline.recovery import ReplyRecovery
+
+    sweepers: list[Any] = [ReplyRecovery(deps, client_for)]
+    if deps.spool is not None:
+        sweepers.append(SpoolDrainer(deps, client_for))
+    return sweepers
+
+
 def engine_options(settings: Any, threads: int) -> dict[str, Any]:
     """Engine options for one serving process: SQL parameters never in error messages, and on
     PostgreSQL a pool as large as the threads that may use it at once (request threads, reply
@@ -132,7 +146,10 @@ def engine_options(settings: Any, threads: int) -> dict[str, Any]:
     options: dict[str, Any] = {"hide_parameters": True}
     if settings.database_url.startswith(("postgres://", "postgresql")):
         options["pool_size"] = threads + 1
-        options["max_overflow"] = settings.iamdeny_reply_workers + 1
+        options["max_overflow"] = settings.iamdeny_reply_workers + 2
+        # An unreachable server must fail a request well inside Slack's 3-second window, so the
+        # paste can go to the spool and be acknowledged.
+        options["connect_args"] = {"connect_timeout": SERVE_CONNECT_TIMEOUT_S}
     return options
 
 
@@ -141,21 +158,22 @@ def _serve_socket_mode(settings: Any, store: Any) -> int:
 
     from bot.app import create_app, team_clients
     from bot.deps import Deps
-    from bot.pipeline.recovery import ReplyRecovery
 
     deps = Deps.build(settings, store)
     app = create_app(settings, store, deps=deps, mode="socket")
-    recovery = ReplyRecovery(deps, team_clients(app, settings))
+    sweepers = background_sweepers(deps, team_clients(app, settings))
     assert settings.slack_app_token is not None
     handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
     _log.info("iamdeny: Socket Mode, Web API at %s", settings.slack_api_url)
-    recovery.start()
+    for sweeper in sweepers:
+        sweeper.start()
     try:
         handler.start()  # type: ignore[no-untyped-call]
     except KeyboardInterrupt:
         pass
     finally:
-        recovery.stop()
+        for sweeper in sweepers:
+            sweeper.stop()
         deps.jobs.shutdown()
         store.close()
     return 0
@@ -171,21 +189,20 @@ def _serve_http(settings: Any, *, bind: str, workers: int, threads: int) -> int:
         from bot.app import team_clients
         from bot.deps import Deps
         from bot.http import create_wsgi_app
-        from bot.pipeline.recovery import ReplyRecovery
         from core.store import Store
 
         store = Store.open(settings.database_url, **engine_options(settings, threads))
         deps = Deps.build(settings, store)
         wsgi = create_wsgi_app(settings, store, deps=deps)
-        recovery = ReplyRecovery(deps, team_clients(wsgi.app, settings))
-        recovery.start()
-        state.update(deps=deps, store=store, recovery=recovery)
+        sweepers = background_sweepers(deps, team_clients(wsgi.app, settings))
+        for sweeper in sweepers:
+            sweeper.start()
+        state.update(deps=deps, store=store, sweepers=sweepers)
         return wsgi
 
     def worker_exit(server: Any, worker: Any) -> None:
-        recovery = state.get("recovery")
-        if recovery is not None:
-            recovery.stop()
+        for sweeper in state.get("sweepers", ()):
+            sweeper.stop()
         deps, store = state.get("deps"), state.get("store")
         if deps is not None:
             deps.jobs.shutdown(timeout=20)

@@ -1,9 +1,10 @@
 """Answers to pastes: `/iamdeny <paste>`, and stored incidents rendered again.
 
-- `answer_paste` records a slash-command paste exactly like a channel message (`take_in`: redact,
-  classify, one incident per denial under the store's unique key) with a synthetic message ts
-  built from the command's `trigger_id` (unique per invocation, the same on a retry), and renders
-  the reply with a "Share in channel" button.
+- `answer_paste` records a slash-command paste exactly like a channel message (redact, classify,
+  one incident per denial under the store's unique key) with a synthetic message ts built from the
+  command's `trigger_id` (unique per invocation, the same on a retry), and renders the reply with a
+  "Share in channel" button. While the database is unavailable it answers without buttons and
+  spools the paste, to be recorded when the database is back.
 - `stored_answer` renders the reply of stored incidents again (share, the other language, the
   reply after a resolution): the incidents are fetched in the verified workspace only, all from
   one message, and the stored (already redacted) paste is classified again for the details.
@@ -26,9 +27,10 @@ from typing import Any, Final
 from bot.commands.scope import Caller
 from bot.commands.texts import note
 from bot.deps import Deps
+from bot.pipeline.backlog import spool_reading
 from bot.pipeline.compose import RECURRENCE_DAYS, compose_for_incidents
 from bot.pipeline.extract import Message
-from bot.pipeline.intake import take_in
+from bot.pipeline.intake import read_paste, record
 from bot.render import (
     ACTION_LANG,
     ACTION_RESOLVE,
@@ -43,12 +45,12 @@ from bot.render.blocks import actions, button, context
 from bot.render.limits import MESSAGE_BLOCKS_MAX
 from core.classifier import find_denials
 from core.record import DenialRecord
-from core.redaction import redact
 from core.remediation import remediate
 from core.store import (
     Incident,
     Store,
     StoreError,
+    database_unavailable,
     get_incident,
 )
 from core.store.recovery import message_incidents as stored_message_incidents
@@ -191,17 +193,24 @@ def answer_paste(
         edited=False,
         event_id=None,
     )
+    reading = read_paste(message)
+    if reading is None:
+        return None
     try:
-        intake = take_in(deps.store, message)
+        intake = record(deps.store, reading)
     except StoreError as exc:
-        # Answer anyway (nothing to resolve or share: nothing was stored).
-        _log.warning("could not record a /iamdeny paste (%s); answering without", exc.__class__)
-        denials = find_denials(redact(text).text)
+        # Answer anyway (nothing to resolve or share yet). While the database is unavailable the
+        # paste is spooled, to be recorded (without a channel reply) once it is back.
+        spooled = database_unavailable(exc) and spool_reading(deps, reading, reply=False)
+        _log.warning(
+            "could not record a /iamdeny paste (%s); answering without%s",
+            type(exc).__name__,
+            ", spooled" if spooled else "",
+        )
+        denials = list(reading.denials)
         if not denials:
             return None
         return render_reply(denials, [remediate(d, lang) for d in denials], lang=lang)
-    if intake is None:
-        return None
     if not intake.denials:
         kind = intake.credential.kind if intake.credential else "generic"
         return render_credential_problem(kind, lang)

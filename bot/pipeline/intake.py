@@ -1,10 +1,11 @@
 """Intake: what runs before Slack is answered — redact, classify, and record the incidents.
 
-`take_in(store, message)` is fast and talks to no Slack API: it redacts the paste (`core.redact`),
-classifies the redacted text, and records one incident per denial under the database's unique key
+`read_paste(message)` is pure: it redacts the paste (`core.redact`) and classifies the redacted
+text. `record(store, reading)` records one incident per denial under the database's unique key
 (team, channel, message ts, denial index), so a retried or concurrent delivery records nothing new.
-When the database fails, `StoreError` propagates: the listener then answers Slack with a 500 and
-Slack redelivers the event later (see docs/reliability.md). Nothing is acknowledged unstored.
+`take_in(store, message)` does both. Neither talks to a Slack API. When the database fails,
+`StoreError` propagates: the caller spools the reading (`bot.pipeline.backlog`) or answers Slack
+with a 500 so that Slack redelivers (see docs/reliability.md). Nothing is acknowledged unstored.
 
 The stored paste is cut to `PASTE_MAX_CHARS`. When a long paste's denials lie past that head, the
 paste is stored as an excerpt of its denials instead (`stored_paste`), so that whatever later
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.pipeline.extract import Message
 from core.classifier import find_denials
@@ -25,11 +27,24 @@ from core.record import DenialRecord
 from core.redaction import redact
 from core.store import PASTE_MAX_CHARS, Incident, Store, record_incidents
 
-__all__ = ["Intake", "stored_paste", "take_in"]
+__all__ = ["Intake", "Reading", "read_paste", "record", "stored_paste", "take_in"]
 
 _GAP = "\n[...]\n"
 _LINE_CONTEXT = 300  # at most this many characters of a denial's line kept on each side
 _HEAD_MARKER = 32  # room for record_incidents' own truncation marker
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A paste read but not yet recorded: the message, its redacted text, what secrets it held,
+    its denials (classified from the redacted text), or a credential problem (in direct messages,
+    when there is no denial)."""
+
+    message: Message
+    redacted: str
+    secret_kinds: tuple[str, ...]
+    denials: tuple[DenialRecord, ...]
+    credential: CredentialProblem | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,28 +64,48 @@ class Intake:
         return any(denial.input_truncated for denial in self.denials)
 
 
-def take_in(store: Store, message: Message) -> Intake | None:
-    """Record the message's denials (exactly once); None when there is nothing to answer."""
+def read_paste(message: Message) -> Reading | None:
+    """Redact and classify the message (no I/O); None when there is nothing to answer."""
     redaction = redact(message.text)
     denials = tuple(find_denials(redaction.text))
-    if not denials:
-        if message.is_direct:
-            problem = credential_problem(redaction.text)
-            if problem is not None:
-                return Intake(message, redaction.text, redaction.kinds, (), (), problem)
-        return None
+    if denials:
+        return Reading(message, redaction.text, redaction.kinds, denials)
+    if message.is_direct:
+        problem = credential_problem(redaction.text)
+        if problem is not None:
+            return Reading(message, redaction.text, redaction.kinds, (), problem)
+    return None
+
+
+def record(store: Store, reading: Reading, *, reported_at: datetime | None = None) -> Intake:
+    """Record the reading's denials (exactly once) and return the intake. `reported_at`: when
+    the message arrived, for a reading recorded later (from the spool); default now."""
+    if not reading.denials:
+        return Intake(
+            reading.message, reading.redacted, reading.secret_kinds, (), (), reading.credential
+        )
+    message = reading.message
     result = record_incidents(
         store,
         team_id=message.team_id,
         channel_id=message.channel_id,
         message_ts=message.ts,
-        denials=denials,
-        paste=stored_paste(redaction.text, denials),
+        denials=reading.denials,
+        paste=stored_paste(reading.redacted, reading.denials),
         reporter_id=message.user_id,
         thread_ts=message.thread_ts if message.thread_ts != message.ts else None,
         event_id=message.event_id,
+        reported_at=reported_at,
     )
-    return Intake(message, redaction.text, redaction.kinds, denials, result.incidents)
+    return Intake(
+        message, reading.redacted, reading.secret_kinds, reading.denials, result.incidents
+    )
+
+
+def take_in(store: Store, message: Message) -> Intake | None:
+    """Read and record the message (exactly once); None when there is nothing to answer."""
+    reading = read_paste(message)
+    return None if reading is None else record(store, reading)
 
 
 def stored_paste(text: str, denials: Sequence[DenialRecord]) -> str:

@@ -20,12 +20,22 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import (
+    DBAPIError,
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import (
+    TimeoutError as PoolTimeoutError,
+)
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
     "Store",
     "StoreError",
+    "database_unavailable",
     "database_url",
     "make_engine",
     "normalize_url",
@@ -37,6 +47,19 @@ DEFAULT_DATABASE_URL = "sqlite:///iamdeny.db"
 StoreError = SQLAlchemyError
 """What store functions raise when the database fails (unreachable, locked, ...): catch this
 instead of importing SQLAlchemy."""
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when `exc` says the database could not be reached or used right now (connection
+    refused or lost, server shutting down, pool exhausted, a locked file) — an outage worth
+    waiting out — rather than a fault in the statement or the data."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(
+        exc, OperationalError | InterfaceError | DisconnectionError | PoolTimeoutError
+    )
+
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 POSTGRES_CONNECT_TIMEOUT_S = 10
 

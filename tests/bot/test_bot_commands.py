@@ -369,6 +369,16 @@ def test_database_outage_answers_without_losing_the_caller(
         assert set(buttons(answer)) == {"iamdeny_lang"}
         _, url = command(bot, fake_slack, "list")
         assert "iamdeny_unavailable" in block_ids(answer_to(fake_slack, url))
+        assert bot.deps.spool is not None and len(bot.deps.spool.names()) == 1
     finally:
         switch.up()
-    assert _incidents(bot) == []
+    # The paste waited in the spool: recorded once the database is back, never posted in the
+    # channel (its answer was private).
+    deadline = time.monotonic() + 10
+    while not _incidents(bot):
+        assert time.monotonic() < deadline, "the spooled /iamdeny paste was never recorded"
+        time.sleep(0.05)
+    (incident,) = _incidents(bot)
+    assert incident.action == "s3:PutObject" and incident.reporter_id == "U0USER1"
+    bot.drain()
+    assert fake_slack.calls("chat.postMessage", all_outcomes=True) == []

@@ -349,8 +349,11 @@ def test_failed_post_is_released_and_the_redelivery_replies(
 
 
 def test_database_outage_is_answered_with_5xx_then_redelivery_is_stored_once(
-    bot: BotServer, fake_slack: FakeSlack, db_switch: Callable[..., DbSwitch]
+    make_bot: Callable[..., BotServer], fake_slack: FakeSlack, db_switch: Callable[..., DbSwitch]
 ) -> None:
+    """Without a spool (IAMDENY_SPOOL_DIR empty) an outage is a 500 and Slack's redelivery."""
+    bot = make_bot(iamdeny_spool_dir="")
+    assert bot.deps.spool is None and bot.drainer is None
     switch = db_switch(bot.store)
     body = message_event(DENIAL)
     switch.down()
@@ -405,8 +408,11 @@ def test_permanent_slack_error_closes_the_claim(bot: BotServer, fake_slack: Fake
     assert len(fake_slack.calls("chat.postMessage", all_outcomes=True)) == 1
 
 
-def test_real_postgres_outage_then_redelivery(bot: BotServer, fake_slack: FakeSlack) -> None:
-    """PostgreSQL refusing connections (not a simulated error): 5xx, then stored once."""
+def test_real_postgres_outage_is_spooled_then_recorded_once(
+    bot: BotServer, fake_slack: FakeSlack
+) -> None:
+    """PostgreSQL refusing connections (not a simulated error): the paste is acknowledged from
+    the spool, then recorded and answered once the database is back; a redelivery adds nothing."""
     if bot.store.dialect != "postgresql":
         pytest.skip("a server outage needs PostgreSQL (SQLite has no server to lose)")
     import psycopg
@@ -431,14 +437,16 @@ def test_real_postgres_outage_then_redelivery(bot: BotServer, fake_slack: FakeSl
             ).format(sql.Literal(str(database)))
         )
         resp = bot.slack.send_event(body)
-        assert 500 <= resp.status < 600
+        assert resp.status == 200
         assert bot.get("/healthz").status == 503
+        assert bot.deps.spool is not None and len(bot.deps.spool.names()) == 1
     finally:
         admin_do(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(name))
-    assert bot.slack.send_event(body, retry_num=1).status == 200
     fake_slack.wait_for("chat.postMessage")
+    assert bot.slack.send_event(body, retry_num=1).status == 200
     bot.drain()
     assert len(_incidents(bot)) == 1
+    assert bot.deps.spool.names() == []
     fake_slack.quiet("chat.postMessage", 1, settle=0.2)
 
 

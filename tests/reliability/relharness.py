@@ -487,7 +487,9 @@ def verdict(
 # --- iamdeny serve --------------------------------------------------------------------------------
 
 
-def serve_env(fake_url: str, database_url: str, **extra: str) -> dict[str, str]:
+def serve_env(fake_url: str, database_url: str, spool: Path, **extra: str) -> dict[str, str]:
+    """The environment of `iamdeny serve` against the fake Slack and `database_url`, its spool in
+    `spool` (give processes meant to share a host's spool the same directory)."""
     from fakeslack import DEFAULT_TEAM
 
     env = {
@@ -501,6 +503,7 @@ def serve_env(fake_url: str, database_url: str, **extra: str) -> dict[str, str]:
         SLACK_API_URL=fake_url,
         DATABASE_URL=database_url,
         IAMDENY_LOG_LEVEL="WARNING",
+        IAMDENY_SPOOL_DIR=str(spool),
         PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""),
     )
     env.update(extra)

@@ -7,7 +7,10 @@ middleware and a SQLAlchemy event on the app's engine, both added by this file).
 build has no such hook. The kinds, each on ~2% of the messages:
 
 - `early`: the request fails before any listener ran (nothing stored);
-- `write`: the database fails inside the incident transaction, after the INSERT (rolled back);
+- `write`: the database fails inside the incident transaction, after the INSERT, with an error in
+  the statement (rolled back; not an outage, so not spooled: 500);
+- `outage`: the connection is lost inside the incident transaction, after the INSERT (rolled
+  back): the paste goes to the spool and is acknowledged; the spool's drainer records it;
 - `stored`: the incidents are committed, then handling fails before the reply is queued (500);
 - `queued`: the incidents are committed and the reply queued, then handling fails (500);
 - `reply_crash`: acknowledged (200), but the reply job dies before posting — as a process crash
@@ -15,12 +18,14 @@ build has no such hook. The kinds, each on ~2% of the messages:
   sit past the first 4,000 characters, which the stored paste does not keep.
 
 A third of the `early`/`write` faults also fail the first redelivery. Proven: no event is
-acknowledged before its incidents are stored (checked right after every 2xx); after the
-redeliveries, incidents = unique messages x denials, and every denial message has one reply.
+acknowledged before its incidents are stored — in the database or in the spool (checked right
+after every 2xx); after the redeliveries, incidents = unique messages x denials, every denial
+message has one reply, and the spool is empty.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import time
@@ -47,7 +52,7 @@ from relharness import (
     wait_for_replies,
 )
 from sqlalchemy import event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InternalError, OperationalError
 
 from bot.background import Jobs
 from bot.settings import Settings
@@ -56,7 +61,8 @@ from core.store.recovery import message_incidents
 
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
-KINDS = ("early", "write", "stored", "queued", "reply_crash")
+KINDS = ("early", "write", "stored", "queued", "outage", "reply_crash")
+_SPREAD = ("early", "write", "stored", "queued", "outage")
 MESSAGES = 300
 RATE = 50.0
 
@@ -106,6 +112,21 @@ class FaultyJobs(Jobs):
         return future
 
 
+def spooled_ts(bot: BotServer) -> set[str]:
+    """The message ts of every reading waiting in the app's spool."""
+    from bot.pipeline.spool import SpooledReading
+
+    assert bot.deps.spool is not None
+    found = set()
+    for name in bot.deps.spool.names():
+        try:
+            raw = (bot.deps.spool.directory / name).read_bytes()
+        except FileNotFoundError:
+            continue  # drained meanwhile
+        found.add(SpooledReading.from_json(raw).message.ts)
+    return found
+
+
 def _plan(messages: list[Message]) -> dict[str, tuple[str, int]]:
     late = [m for m in messages if m.late][:6]
     chosen = {m.ts for m in late}
@@ -114,7 +135,7 @@ def _plan(messages: list[Message]) -> dict[str, tuple[str, int]]:
     # `early` fault can fire on them: the others go to denial messages.
     others = [m for m in messages if m.index % 10 == 5 and m.ts not in chosen and m.expected]
     for n, m in enumerate(others[: len(messages) // 10 - len(late)]):
-        kind = KINDS[n % 4]
+        kind = _SPREAD[n % len(_SPREAD)]
         twice = kind in ("early", "write") and n % 3 == 0
         plan[m.ts] = (kind, 2 if twice else 1)
     return plan
@@ -127,6 +148,8 @@ def faulty_bot(
     from bot.app import team_clients
     from bot.deps import Deps
     from bot.http import create_wsgi_app
+    from bot.pipeline.backlog import SpoolDrainer
+    from bot.pipeline.gate import DatabaseGate
     from bot.pipeline.recovery import ReplyRecovery
 
     add_users(fake_slack)
@@ -135,6 +158,9 @@ def faulty_bot(
     settings = bot_settings
     store = Store.open(settings.database_url)
     deps = Deps.build(settings, store, jobs=FaultyJobs(settings.iamdeny_reply_workers, faults))
+    # Every request tries the database (no hold after a lost connection), so that each planned
+    # fault fires on its own message; the hold itself is tested in tests/bot/test_spool.py.
+    deps = dataclasses.replace(deps, gate=DatabaseGate(hold=0.0))
     wsgi = create_wsgi_app(settings, store, deps=deps)
 
     def fault_switch(body: dict[str, Any], req: Any, next: Callable[[], None]) -> None:
@@ -147,8 +173,12 @@ def faulty_bot(
     wsgi.app.use(fault_switch)
 
     def failing_write(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if statement.lstrip().upper().startswith("INSERT INTO INCIDENTS") and faults.take("write"):
-            raise OperationalError(statement[:40], None, InjectedError("database failed"))
+        if not statement.lstrip().upper().startswith("INSERT INTO INCIDENTS"):
+            return
+        if faults.take("write"):
+            raise InternalError(statement[:40], None, InjectedError("statement failed"))
+        if faults.take("outage"):
+            raise OperationalError(statement[:40], None, InjectedError("connection lost"))
 
     event.listen(store.engine, "after_cursor_execute", failing_write)
     server = make_server(
@@ -167,11 +197,14 @@ def faulty_bot(
         lease=timedelta(minutes=2),
     )
     sweeper.start()
+    drainer = SpoolDrainer(deps, team_clients(wsgi.app, settings), interval=0.2)
+    drainer.start()
     fake_slack.clear_calls()
     try:
         yield bot, faults, messages
     finally:
         sweeper.stop()
+        drainer.stop()
         bot.close()
 
 
@@ -184,6 +217,8 @@ def test_failed_handling_is_redelivered_and_recorded_and_answered_once(
 
     def check_stored(delivery: Delivery) -> None:
         m = delivery.message
+        if m.ts in spooled_ts(bot):
+            return  # stored in the spool (looked at first: the drainer moves it to the database)
         stored = len(
             message_incidents(checker, team_id="T0001", channel_id=m.channel, message_ts=m.ts)
         )
@@ -227,12 +262,15 @@ def test_failed_handling_is_redelivered_and_recorded_and_answered_once(
     planned_failures = sum(n for _, n in faults.plan.values())
     assert set(faults.fired) == set(KINDS), faults.fired  # every fault point was exercised
     assert sum(faults.fired.values()) == planned_failures
-    assert len(failed) == planned_failures - faults.fired["reply_crash"]
+    # Acknowledged despite the fault: the crashed replies (after the ack) and the lost
+    # connections (spooled); every other fault is a 500 and a redelivery.
+    assert len(failed) == planned_failures - faults.fired["reply_crash"] - faults.fired["outage"]
     assert all(d.status == 500 for d in failed), Counter(d.status for d in failed)
     assert not player.given_up
     assert not unstored_acks, unstored_acks[:5]
     assert result.clean, result.summary()
     assert sum(counts.get(m.ts, 0) for m in messages) == sum(m.expected for m in messages)
+    assert spooled_ts(bot) == set()  # every spooled paste was recorded
 
 
 def test_long_paste_keeps_its_late_denials_in_the_stored_paste() -> None:

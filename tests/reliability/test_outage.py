@@ -4,9 +4,13 @@ outage, once during it). The test plays Slack: every event that got a non-2xx or
 redelivered with `X-Slack-Retry-Num` (retry 1 after 0.5 s, 2 after half the outage, 3 after the
 outage + 5 s — a compressed stand-in for Slack's "at once, 1 minute, 5 minutes").
 
+While the database is down the bot acknowledges pastes from its spool (`IAMDENY_SPOOL_DIR`, shared
+by the restarted processes), so redeliveries are needed only for the requests a kill cut off, and
+the drain after recovery does not depend on Slack's schedule.
+
 Proven: 0 incidents lost, 0 duplicated, every denial message answered exactly once (the replies
-owed by the killed process come from the recovery sweep), and the figures of how long the backlog
-took to drain after the database came back (the issue's bound: 30 s).
+owed by the killed process come from the recovery sweep), and the backlog stored and answered
+within 30 s of the database's return (the issue's bound; measured: a few seconds).
 
 The database is a DEDICATED PostgreSQL cluster (initdb in a temporary directory, a free loopback
 port, trust auth), stopped and started with pg_ctl and removed afterwards: the shared server is
@@ -45,5 +49,8 @@ def test_database_outage_and_two_kills_lose_and_double_nothing(
     assert figures["given_up_by_player"] == 0
     assert result.clean, result.summary()
     assert figures["incidents_stored"] == figures["incidents_expected"]
+    # The bound: the backlog (spooled during the outage, or redelivered) is stored and
+    # answered within 30 s of the database's return (measured: a few seconds).
     drain = figures["drain_seconds_after_recovery"]
-    assert drain["stored"] <= DRAIN_BOUND_SECONDS + outage, drain  # loose sanity bound
+    assert drain["stored"] <= DRAIN_BOUND_SECONDS, drain
+    assert drain["replied"] <= DRAIN_BOUND_SECONDS, drain
