@@ -7,11 +7,14 @@ keys, OAuth client secrets) and 10 contexts (env files, shell lines, JSON, YAML,
 traces, code blocks, Terraform plans and outputs, log lines, Slack-escaped text). Two secrets
 ride in each message next to a real denial (so the message is stored and answered): four in five
 as channel messages (Events API), one in five as `/iamdeny <paste>`; a few `/iamdeny resolve`
-notes carry secrets too. Then `/iamdeny list`, `/iamdeny digest`, App Home, `iamdeny digest`
-(text and --json) and `iamdeny digest --post` run over what was stored.
+notes carry secrets too. A quarter of the messages arrive while the database is down, so they are
+acknowledged from the spool and recorded from it afterwards. Then `/iamdeny list`, `/iamdeny
+digest`, App Home, `iamdeny digest` (text and --json) and `iamdeny digest --post` run over what
+was stored.
 
 Asserted: no planted value appears in any table of the database (every row of every table, read
-back), in the SQLite file and its WAL (raw bytes), in any log record of the app (DEBUG and up), in
+back), in the SQLite file and its WAL (raw bytes), in the spool's files (raw bytes, read while the
+messages waited there), in any log record of the app (DEBUG and up), in
 anything the fake Slack received (posts, updates, ephemerals, response URLs, views, digests), or in
 the digest command's output. 1,000 harmless AWS error lines (100 messages of 10) are stored with at
 most 1% of them altered.
@@ -27,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from conftest_bot import BotServer
+from conftest_bot import BotServer, DbSwitch
 from fakeslack import DEFAULT_TEAM, FakeSlack
 from secrets_corpus import CONTEXTS, FORMATS, harmless, planted
 from slackreq import app_home_opened, message_event
@@ -134,8 +137,29 @@ def test_planted_secrets_never_come_out_and_harmless_lines_stay(
         resp = bot.slack.send_event(message_event(text, user="U0HARMLESS", channel=CHANNEL))
         assert resp.status == 200, resp.status
 
+    # A quarter of the secret messages during a database outage: acknowledged from the spool.
+    from bot.app import team_clients
+    from bot.pipeline.backlog import SpoolDrainer
+
+    during_outage = [i for i in range(SECRETS // PER_MESSAGE) if i % 4 == 1]
+    assert bot.drainer is not None and bot.deps.spool is not None
+    bot.drainer.stop()  # keep the spooled files on disk long enough to read them
+    switch = DbSwitch(bot.store)
+    switch.down()
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(send_secret_message, during_outage))
+        spool_files = sorted(bot.deps.spool.directory.iterdir())
+        spool_bytes = b"\n".join(path.read_bytes() for path in spool_files)
+    finally:
+        switch.up()
+    assert len(bot.deps.spool.names()) == len(during_outage)
+    drainer = SpoolDrainer(bot.deps, team_clients(bot.wsgi.app, bot.settings))
+    while bot.deps.spool.names():
+        assert drainer.drain_once() > 0
     with ThreadPoolExecutor(4) as pool:
-        list(pool.map(send_secret_message, range(SECRETS // PER_MESSAGE)))
+        rest = [i for i in range(SECRETS // PER_MESSAGE) if i not in during_outage]
+        list(pool.map(send_secret_message, rest))
         list(pool.map(send_harmless, range(HARMLESS // LINES_PER_MESSAGE)))
     bot.drain(timeout=120)
 
@@ -193,6 +217,7 @@ def test_planted_secrets_never_come_out_and_harmless_lines_stay(
     where: dict[str, str | bytes] = {
         "database": _db_dump(bot),
         "sqlite-file": _sqlite_bytes(db_url),
+        "spool-files": spool_bytes,
         "logs": caplog.text + "\n".join(r.getMessage() for r in caplog.records),
         "slack": _slack_dump(fake_slack),
         "digest-cli": digest_out,
