@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -34,7 +35,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
-from slack_sdk.oauth.installation_store import InstallationStore
+from slack_sdk.oauth.installation_store import Bot, InstallationStore
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
@@ -42,7 +43,7 @@ from bot.background import _short
 from bot.deps import Deps
 from bot.listeners import register_all
 from bot.settings import Mode, Settings
-from core.store import Store
+from core.store import Store, StoreError, database_unavailable
 
 __all__ = [
     "BOT_SCOPES",
@@ -68,6 +69,7 @@ INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 OAUTH_STATE_SECONDS = 600
 WEB_API_TIMEOUT_SECONDS = 10
+_KNOWN_BOTS_MAX = 10_000  # installations remembered per process for database outages
 
 _log = logging.getLogger(__name__)
 
@@ -94,11 +96,17 @@ def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
 
 class StoredBotAuthorize(Authorize):
     """Authorize a request from the installation store's bot row alone (no `auth.test` call in
-    the request path). A database error propagates: the request fails with a 500 and Slack
-    retries it."""
+    the request path).
+
+    Every request reads the row (an uninstall takes effect at once). When the database is
+    unavailable, the last row this process read for that workspace is used instead, so that pastes
+    can still be acknowledged from the spool during an outage; a workspace this process has not
+    seen yet gets the error (a 500: Slack redelivers). Any other database error propagates."""
 
     def __init__(self, installation_store: InstallationStore) -> None:
         self.installation_store = installation_store
+        self._known: dict[tuple[str | None, str | None, bool], Bot | None] = {}
+        self._lock = threading.Lock()
 
     def __call__(
         self,
@@ -111,11 +119,7 @@ class StoredBotAuthorize(Authorize):
         actor_team_id: str | None = None,
         actor_user_id: str | None = None,
     ) -> AuthorizeResult | None:
-        bot = self.installation_store.find_bot(
-            enterprise_id=enterprise_id,
-            team_id=team_id,
-            is_enterprise_install=context.is_enterprise_install,
-        )
+        bot = self._find_bot(enterprise_id, team_id, bool(context.is_enterprise_install))
         if bot is None or not bot.bot_token:
             return None
         return AuthorizeResult(
@@ -127,6 +131,27 @@ class StoredBotAuthorize(Authorize):
             bot_scopes=bot.bot_scopes,
             user_id=user_id,
         )
+
+    def _find_bot(
+        self, enterprise_id: str | None, team_id: str | None, enterprise_install: bool
+    ) -> Bot | None:
+        key = (enterprise_id, team_id, enterprise_install)
+        try:
+            bot = self.installation_store.find_bot(
+                enterprise_id=enterprise_id,
+                team_id=team_id,
+                is_enterprise_install=enterprise_install,
+            )
+        except StoreError as exc:
+            with self._lock:
+                if key not in self._known or not database_unavailable(exc):
+                    raise
+                return self._known[key]
+        with self._lock:
+            if len(self._known) >= _KNOWN_BOTS_MAX and key not in self._known:
+                self._known.clear()  # a bound, not a cache policy: outages are rare
+            self._known[key] = bot
+        return bot
 
 
 class _NoPayloadFilter(logging.Filter):

@@ -228,3 +228,38 @@ def test_reply_that_could_not_be_claimed_follows_the_database_back(
     assert len(_incidents(bot.store)) == 1
     assert bot.deps.spool is not None and bot.deps.spool.names() == []
     fake_slack.quiet("chat.postMessage", 1, settle=0.5)
+
+
+def test_oauth_workspaces_seen_before_an_outage_are_spooled_during_it(
+    two_workspaces: BotServer, fake_slack: FakeSlack, db_switch: Callable[..., DbSwitch]
+) -> None:
+    """Multi-workspace mode authorizes every request from the installation rows: during an outage
+    the last row read is used, so a known workspace's pastes are spooled and answered with its
+    own token afterwards; a workspace this process never saw gets a 500 (Slack redelivers)."""
+    from conftest_bot import TEAM_B, TEAM_C
+
+    bot = two_workspaces
+    seen = message_event(DENIAL, team_id=TEAM_B.team_id, channel="C0BETA")
+    assert bot.slack.send_event(seen).status == 200
+    fake_slack.wait_for("chat.postMessage")
+    bot.drain()
+    switch = db_switch(bot.store)
+    during_b = message_event(DENIAL_2, team_id=TEAM_B.team_id, channel="C0BETA")
+    during_c = message_event(DENIAL_2, team_id=TEAM_C.team_id, channel="C0GAMMA")
+    switch.down()
+    try:
+        assert bot.slack.send_event(during_b).status == 200
+        assert 500 <= bot.slack.send_event(during_c).status < 600
+    finally:
+        switch.up()
+    assert bot.slack.send_event(during_c, retry_num=1).status == 200
+    posts = fake_slack.wait_for("chat.postMessage", 3)
+    bot.drain()
+    by_thread = {p.params["thread_ts"]: p.token for p in posts}
+    assert by_thread == {
+        seen["event"]["ts"]: TEAM_B.bot_token,
+        during_b["event"]["ts"]: TEAM_B.bot_token,
+        during_c["event"]["ts"]: TEAM_C.bot_token,
+    }
+    assert {i.team_id for i in _incidents(bot.store)} == {TEAM_B.team_id, TEAM_C.team_id}
+    fake_slack.quiet("chat.postMessage", 3, settle=0.5)
