@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from conftest_bot import BotServer, DbSwitch
 from fakeslack import DEFAULT_TEAM, Call, FakeSlack, Fault
+from samples import DENIAL
+from samples import DENIAL_2_OTHER_ACCOUNT as DENIAL_2
 from slackreq import HttpResponse, block_actions
 
 from core.classifier import find_denials
@@ -24,16 +26,6 @@ from core.store import (
 
 pytestmark = pytest.mark.db
 
-DENIAL = (
-    "User: arn:aws:sts::111122223333:assumed-role/deploy/ci-42 is not authorized to perform: "
-    "s3:PutObject on resource: arn:aws:s3:::artifacts/build.zip with an explicit deny in a "
-    "service control policy"
-)
-DENIAL_2 = (
-    "User: arn:aws:iam::444455556666:user/bob is not authorized to perform: dynamodb:PutItem on "
-    "resource: arn:aws:dynamodb:us-east-1:444455556666:table/orders because no identity-based "
-    "policy allows the dynamodb:PutItem action"
-)
 OTHER_TEAM = "T0002"
 HANGUL = range(0xAC00, 0xD7A4)
 

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from conftest_bot import BotServer, DbSwitch
 from fakeslack import DEFAULT_TEAM, FakeSlack, Fault
+from samples import DENIAL, DENIAL_2, SECRET_KEY
 from slackreq import event_callback, message_changed, message_event, message_subtype, new_ts
 
 from core.store import (
@@ -24,17 +25,6 @@ from core.store import (
 
 pytestmark = pytest.mark.db
 
-DENIAL = (
-    "User: arn:aws:sts::111122223333:assumed-role/deploy/ci-42 is not authorized to perform: "
-    "s3:PutObject on resource: arn:aws:s3:::artifacts/build.zip with an explicit deny in a "
-    "service control policy"
-)
-DENIAL_2 = (
-    "User: arn:aws:iam::111122223333:user/bob is not authorized to perform: dynamodb:PutItem on "
-    "resource: arn:aws:dynamodb:us-east-1:111122223333:table/orders because no identity-based "
-    "policy allows the dynamodb:PutItem action"
-)
-SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 HANGUL = range(0xAC00, 0xD7A4)
 
 

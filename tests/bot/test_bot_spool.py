@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from conftest_bot import BotServer, DbSwitch
 from fakeslack import FakeSlack
+from samples import DENIAL, DENIAL_2, SECRET_KEY
 from slackreq import message_changed, message_event
 from sqlalchemy import event
 from sqlalchemy.exc import DataError, OperationalError
@@ -22,18 +23,6 @@ from sqlalchemy.exc import DataError, OperationalError
 from core.store import ANY_TEAM, Incident, Store, list_incidents
 
 pytestmark = pytest.mark.db
-
-DENIAL = (
-    "User: arn:aws:sts::111122223333:assumed-role/deploy/ci-42 is not authorized to perform: "
-    "s3:PutObject on resource: arn:aws:s3:::artifacts/build.zip with an explicit deny in a "
-    "service control policy"
-)
-DENIAL_2 = (
-    "User: arn:aws:iam::111122223333:user/bob is not authorized to perform: dynamodb:PutItem on "
-    "resource: arn:aws:dynamodb:us-east-1:111122223333:table/orders because no identity-based "
-    "policy allows the dynamodb:PutItem action"
-)
-SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 
 
 def _incidents(store: Store) -> list[Incident]:
