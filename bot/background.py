@@ -4,6 +4,10 @@ Listeners must answer Slack within three seconds and never wait on the Slack Web
 for a minute's patience), so anything that calls Slack runs here, after the ack: `jobs.submit(fn,
 *args)`. Failures are logged (type and message only: no payloads) and never reach the request.
 `drain()` waits until the queue is empty (tests, graceful shutdown).
+
+`Periodic` is the base of the per-process sweepers (reply recovery, the spool's drainer): a daemon
+thread that calls `tick()` every `period()` seconds until `stop()`, logging (never raising) what a
+tick raises.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-__all__ = ["Jobs"]
+__all__ = ["Jobs", "Periodic"]
 
 _log = logging.getLogger(__name__)
 
@@ -61,6 +65,49 @@ class Jobs:
         """Let running jobs finish (up to `timeout`), then stop the threads."""
         self.drain(timeout)
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+class Periodic:
+    """A daemon thread calling `tick()` every `period()` seconds until `stop()`."""
+
+    thread_name = "iamdeny-periodic"
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def period(self) -> float:
+        """Seconds until the next tick."""
+        raise NotImplementedError
+
+    def tick(self) -> None:
+        """One round of work."""
+        raise NotImplementedError
+
+    @property
+    def stopping(self) -> bool:
+        """True once `stop()` was called: a long tick should end early."""
+        return self._stop.is_set()
+
+    def start(self) -> None:
+        """Tick on a daemon thread until `stop()`."""
+        if self._thread is not None:
+            return
+        self._thread = threading.Thread(target=self._loop, name=self.thread_name, daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop ticking (waits up to `timeout` for the current tick)."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.period()):
+            try:
+                self.tick()
+            except Exception as exc:
+                _log.error("%s failed: %s", self.thread_name, _short(exc))
 
 
 def _name(fn: Callable[..., Any]) -> str:

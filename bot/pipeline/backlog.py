@@ -19,12 +19,12 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from bot.background import Periodic
 from bot.deps import Deps
 from bot.pipeline.intake import Intake, Reading, record
 from bot.pipeline.reply import deliver
@@ -88,9 +88,11 @@ def deliver_or_spool(deps: Deps, client: Any, intake: Intake) -> None:
         _log.warning("reply deferred to the spool: database unavailable (%s)", type(exc).__name__)
 
 
-class SpoolDrainer:
+class SpoolDrainer(Periodic):
     """Records spooled readings once the database answers; `drain_once()` is one pass,
     `start()`/`stop()` run passes on a daemon thread."""
+
+    thread_name = "iamdeny-spool"
 
     def __init__(
         self,
@@ -110,14 +112,13 @@ class SpoolDrainer:
         self.batch = batch
         self.max_attempts = max_attempts
         self._failures: Counter[str] = Counter()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
     def drain_once(self) -> int:
         """One pass over at most `batch` entries; returns how many were recorded."""
         recorded = 0
         for entry in self.spool.entries(limit=self.batch):
-            if self._stop.is_set():
+            if self.stopping:
                 entry.release()
                 break
             outcome = self._handle(entry)
@@ -169,23 +170,15 @@ class SpoolDrainer:
         return "recorded"
 
     def start(self) -> None:
-        """Drain on a daemon thread until `stop()`."""
-        if self._thread is not None:
-            return
+        """Drain on a daemon thread until `stop()` (first removing what killed writers left)."""
         self.spool.remove_stale_temporaries()
-        self._thread = threading.Thread(target=self._loop, name="iamdeny-spool", daemon=True)
-        self._thread.start()
+        super().start()
 
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop draining (waits up to `timeout` for the current pass)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+    def period(self) -> float:
+        """The interval between passes."""
+        return self.interval
 
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                while self.drain_once() >= self.batch and not self._stop.is_set():
-                    pass  # a full batch: more may wait
-            except Exception as exc:
-                _log.error("spool drain failed: %s", type(exc).__name__)
+    def tick(self) -> None:
+        """Passes until one finds less than a full batch."""
+        while self.drain_once() >= self.batch and not self.stopping:
+            pass

@@ -14,11 +14,11 @@ from __future__ import annotations
 import logging
 import random
 import re
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from bot.background import Periodic
 from bot.deps import Deps
 from bot.pipeline.extract import Message
 from bot.pipeline.intake import Intake
@@ -37,8 +37,10 @@ ClientForTeam = Callable[[str], Any]
 """team id -> a Web API client holding that workspace's bot token (None when not installed)."""
 
 
-class ReplyRecovery:
+class ReplyRecovery(Periodic):
     """The sweeper: `run_once()` does one pass; `start()`/`stop()` run it on a daemon thread."""
+
+    thread_name = "iamdeny-recovery"
 
     def __init__(
         self,
@@ -58,8 +60,7 @@ class ReplyRecovery:
         self.window = window
         self.lease = lease
         self.batch = batch
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__()
 
     def run_once(self) -> int:
         """One pass; returns how many unanswered messages it tried to answer."""
@@ -75,7 +76,7 @@ class ReplyRecovery:
             _log.warning("reply recovery: database unavailable (%s)", type(exc).__name__)
             return 0
         for item in pending:
-            if self._stop.is_set():
+            if self.stopping:
                 break
             try:
                 self._answer(item)
@@ -118,19 +119,10 @@ class ReplyRecovery:
         intake = Intake(message, paste, kinds, denials[:count], incidents[:count])
         deliver(self.deps, client, intake, lease=self.lease)
 
-    def start(self) -> None:
-        """Sweep on a daemon thread until `stop()`."""
-        if self._thread is not None:
-            return
-        self._thread = threading.Thread(target=self._loop, name="iamdeny-recovery", daemon=True)
-        self._thread.start()
+    def period(self) -> float:
+        """The interval, with jitter (processes sweeping together drift apart)."""
+        return self.interval * random.uniform(0.5, 1.5)  # noqa: S311
 
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop sweeping (waits up to `timeout` for the current pass)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _loop(self) -> None:
-        while not self._stop.wait(self.interval * random.uniform(0.5, 1.5)):  # noqa: S311
-            self.run_once()
+    def tick(self) -> None:
+        """One sweep."""
+        self.run_once()
