@@ -16,19 +16,13 @@ from bot.render import (
     RESOLVE_NOTE_ACTION,
     RESOLVE_NOTE_BLOCK,
     SETTINGS_CALLBACK_ID,
-    SETTINGS_CHANNEL_ACTION,
     SETTINGS_CHANNEL_BLOCK,
-    SETTINGS_HOUR_ACTION,
     SETTINGS_HOUR_BLOCK,
-    SETTINGS_LANGUAGE_ACTION,
     SETTINGS_LANGUAGE_BLOCK,
-    SETTINGS_TIMEZONE_ACTION,
     SETTINGS_TIMEZONE_BLOCK,
-    SETTINGS_WEEKDAY_ACTION,
     SETTINGS_WEEKDAY_BLOCK,
     app_home,
     read_resolve_note,
-    read_settings,
     resolve_modal,
     settings_modal,
     violations,
@@ -105,29 +99,6 @@ def test_settings_modal(lang: str, settings: WorkspaceSettings) -> None:
     language = inputs[SETTINGS_LANGUAGE_BLOCK]["element"]
     assert [o["value"] for o in language["options"]] == ["en", "ko"]
     assert language.get("initial_option", {}).get("value") == settings.language
-
-
-def test_read_settings_round_trip() -> None:
-    def chosen(value: str) -> dict[str, Any]:
-        return {"selected_option": {"text": {"type": "plain_text", "text": value}, "value": value}}
-
-    state = {
-        SETTINGS_CHANNEL_BLOCK: {SETTINGS_CHANNEL_ACTION: {"selected_conversation": "C0DIGEST"}},
-        SETTINGS_WEEKDAY_BLOCK: {SETTINGS_WEEKDAY_ACTION: chosen("4")},
-        SETTINGS_HOUR_BLOCK: {SETTINGS_HOUR_ACTION: chosen("17")},
-        SETTINGS_TIMEZONE_BLOCK: {SETTINGS_TIMEZONE_ACTION: chosen("Asia/Seoul")},
-        SETTINGS_LANGUAGE_BLOCK: {SETTINGS_LANGUAGE_ACTION: {"selected_option": None}},
-    }
-    assert read_settings(state) == {
-        "digest_channel_id": "C0DIGEST",
-        "language": None,
-        "digest_weekday": 4,
-        "digest_hour": 17,
-        "timezone": "Asia/Seoul",
-    }
-    state[SETTINGS_HOUR_BLOCK] = {SETTINGS_HOUR_ACTION: chosen("24")}
-    with pytest.raises(ValueError, match="bad hour"):
-        read_settings(state)
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])

@@ -12,7 +12,8 @@ escaped for mrkdwn; every Slack limit is kept (`limits.violations` checks a whol
   `render_unavailable`);
 - blocks: `render_resolved_note`, `mark_resolved` (a posted reply's blocks, one incident resolved);
 - views (dicts for `views.open` / `views.publish`): `resolve_modal`, `settings_modal`, `app_home`,
-  with `read_resolve_note` / `read_settings` to read their submissions back.
+  with `read_resolve_note` to read the note back (the settings modal's submission is read and
+  checked by `bot.commands.settings.settings_errors`).
 """
 
 from __future__ import annotations
@@ -70,7 +71,6 @@ from bot.render.views import (
     SETTINGS_WEEKDAY_BLOCK,
     app_home,
     read_resolve_note,
-    read_settings,
     resolve_modal,
     settings_modal,
 )
@@ -107,7 +107,6 @@ __all__ = [
     "mark_resolved",
     "other_lang",
     "read_resolve_note",
-    "read_settings",
     "render_admin_only",
     "render_credential_problem",
     "render_digest",

@@ -1,15 +1,14 @@
 """Modals and the App Home tab: the resolve note, workspace settings, and the home view.
 
 The callback ids, block ids and action ids below are the contract with the listeners;
-`read_resolve_note` and `read_settings` read a submitted view's `state.values` back with the same
-ids, so the two sides cannot drift apart.
+`read_resolve_note` (here) and `bot.commands.settings.settings_errors` read a submitted view's
+`state.values` back with the same ids, so the two sides cannot drift apart.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.render import fmt
 from bot.render.blocks import (
@@ -54,7 +53,6 @@ __all__ = [
     "TIME_ZONES",
     "app_home",
     "read_resolve_note",
-    "read_settings",
     "resolve_modal",
     "settings_modal",
     "settings_summary",
@@ -266,44 +264,6 @@ def settings_modal(
         "close": title(t(lang, "common.cancel")),
         "blocks": blocks,
     }
-
-
-def read_settings(state_values: Mapping[str, Any]) -> dict[str, Any]:
-    """A submitted settings modal as keyword arguments for `update_workspace_settings`
-    (`language`, `digest_channel_id`, `digest_weekday`, `digest_hour`, `timezone`); a
-    cleared optional select gives None. Raises ValueError on a value the modal never offers."""
-
-    def selected(block_id: str, action_id: str) -> str | None:
-        el = state_values.get(block_id, {}).get(action_id, {})
-        chosen = el.get("selected_option")
-        return chosen.get("value") if isinstance(chosen, Mapping) else None
-
-    channel = state_values.get(SETTINGS_CHANNEL_BLOCK, {}).get(SETTINGS_CHANNEL_ACTION, {})
-    weekday = selected(SETTINGS_WEEKDAY_BLOCK, SETTINGS_WEEKDAY_ACTION)
-    hour = selected(SETTINGS_HOUR_BLOCK, SETTINGS_HOUR_ACTION)
-    zone = selected(SETTINGS_TIMEZONE_BLOCK, SETTINGS_TIMEZONE_ACTION)
-    language = selected(SETTINGS_LANGUAGE_BLOCK, SETTINGS_LANGUAGE_ACTION)
-    out: dict[str, Any] = {
-        "digest_channel_id": channel.get("selected_conversation") or None,
-        "language": language,
-    }
-    if language is not None and language not in LANGS:
-        raise ValueError(f"unknown language {language!r}")
-    if weekday is not None:
-        if not weekday.isdigit() or not 0 <= int(weekday) <= 6:
-            raise ValueError(f"bad weekday {weekday!r}")
-        out["digest_weekday"] = int(weekday)
-    if hour is not None:
-        if not hour.isdigit() or not 0 <= int(hour) <= 23:
-            raise ValueError(f"bad hour {hour!r}")
-        out["digest_hour"] = int(hour)
-    if zone is not None:
-        try:
-            ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {zone!r}") from exc
-        out["timezone"] = zone
-    return out
 
 
 def settings_summary(settings: WorkspaceSettings, lang: str) -> str:
