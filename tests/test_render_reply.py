@@ -12,7 +12,6 @@ import pytest
 from bot.render import (
     ACTION_LANG,
     ACTION_RESOLVE,
-    ACTION_SHARE,
     ACTION_WRONG,
     SimpleResolution,
     SlackMessage,
@@ -258,16 +257,6 @@ def test_a_resolved_reply_shows_who_and_drops_the_resolve_button(lang: str) -> N
     assert ACTION_WRONG in [b["action_id"] for b in _buttons(message.blocks)]
     unresolved = _reply(SCP, lang, incident_ids=[9])
     assert "<@U0BOB>" not in _all_text(unresolved)
-
-
-def test_the_ephemeral_answer_has_a_share_button_last() -> None:
-    message = _reply(SCP + "\n" + TYPO, "ko", incident_ids=[4, 5], share=True)
-    last = message.blocks[-1]
-    assert last["type"] == "actions"
-    assert [(b["action_id"], b["value"], b["text"]["text"]) for b in last["elements"]] == [
-        (ACTION_SHARE, "4,5", "채널에 공유")
-    ]
-    assert ACTION_SHARE not in json.dumps(_reply(SCP).blocks)
 
 
 def test_steps_show_arns_as_code() -> None:

@@ -34,6 +34,7 @@ from bot.pipeline.intake import read_paste, record
 from bot.render import (
     ACTION_LANG,
     ACTION_RESOLVE,
+    ACTION_SHARE,
     ACTION_WRONG,
     LANGS,
     SlackMessage,
@@ -43,6 +44,8 @@ from bot.render import (
 )
 from bot.render.blocks import actions, button, context
 from bot.render.limits import MESSAGE_BLOCKS_MAX
+from bot.render.reply import SHARE_BLOCK_ID
+from bot.render.texts import t
 from core.classifier import find_denials
 from core.record import DenialRecord
 from core.remediation import remediate
@@ -64,12 +67,12 @@ __all__ = [
     "command_ts",
     "message_incidents",
     "parse_ref",
+    "private_buttons",
     "ref_value",
     "render_incidents",
     "stored_answer",
 ]
 
-ACTION_SHARE: Final = "iamdeny_share"
 """The "Share in channel" button on a `/iamdeny` answer; value `lang:id,id,...`."""
 
 MAX_REF_IDS: Final = 50  # one reply covers at most this many denials' buttons
@@ -126,7 +129,7 @@ def render_incidents(
     return compose_for_incidents(store, team_id, denials, incidents, lang)
 
 
-def _rewrite_buttons(
+def private_buttons(
     message: SlackMessage, lang: str, ids: Sequence[int], *, share: bool
 ) -> SlackMessage:
     """Put the ids in the other-language button and add "Share in channel" (ephemeral answers)."""
@@ -144,11 +147,11 @@ def _rewrite_buttons(
         block["elements"] = elements
         first_actions = first_actions or block
     if share and ids:
-        share_button = button(note(lang, "share"), ACTION_SHARE, ref_value(lang, ids))
+        share_button = button(t(lang, "buttons.share"), ACTION_SHARE, ref_value(lang, ids))
         if first_actions is not None and len(first_actions["elements"]) < 25:
             first_actions["elements"] = [*first_actions["elements"], share_button]
         else:
-            block = actions([share_button], block_id="iamdeny_share")
+            block = actions([share_button], block_id=SHARE_BLOCK_ID)
             blocks = [*blocks[: MESSAGE_BLOCKS_MAX - 1], block]
     return SlackMessage(text=message.text, blocks=blocks)
 
@@ -165,7 +168,7 @@ def private_answer(
     """The reply as an ephemeral answer: buttons that carry what a click on it needs."""
     message = render_incidents(store, team_id, denials, incidents, lang)
     ids = [i.id for i in incidents if i is not None]
-    return _rewrite_buttons(message, lang, ids, share=share)
+    return private_buttons(message, lang, ids, share=share)
 
 
 def answer_paste(

@@ -16,7 +16,6 @@ __all__ = ["NOTES", "note", "note_message"]
 
 NOTES: Final[dict[str, dict[str, str]]] = {
     "en": {
-        "share": "Share in channel",
         "shared_by": ":loudspeaker: Shared by {who}",
         "share_gone": "That answer is no longer available to share. Run `/iamdeny <error>` again.",
         "lang_usage": "Usage: `/iamdeny lang en` or `/iamdeny lang ko`.",
@@ -32,7 +31,6 @@ NOTES: Final[dict[str, dict[str, str]]] = {
         "bad_language": "Choose English or Korean.",
     },
     "ko": {
-        "share": "채널에 공유",
         "shared_by": ":loudspeaker: {who}님이 공유함",
         "share_gone": "이 답변은 더 이상 공유할 수 없습니다. `/iamdeny <오류>`를 다시 실행하세요.",
         "lang_usage": "사용법: `/iamdeny lang en` 또는 `/iamdeny lang ko`.",

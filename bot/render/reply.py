@@ -352,7 +352,6 @@ def render_reply(
     recurrences: Sequence[Recurrence | None] = (),
     input_truncated: bool = False,
     resolved: Sequence[ResolutionLike | None] = (),
-    share: bool = False,
 ) -> SlackMessage:
     """The thread reply for the denials of one paste.
 
@@ -361,8 +360,8 @@ def render_reply(
     one, no "Resolved"/"wrong" buttons), its recurrence in the workspace, and its resolution once
     resolved (then the reply shows who resolved it and drops the "Resolved" button).
     `input_truncated` says the paste was cut before it was read (also taken from the records).
-    `share` adds a "Share in channel" button at the end (for the ephemeral `/iamdeny <paste>`
-    answer; its value is the incident ids, comma-separated, or `-` when there are none).
+    (The ephemeral `/iamdeny <paste>` answer gets its "Share in channel" button, `ACTION_SHARE` in
+    block `SHARE_BLOCK_ID`, from `bot.commands.answers`, which knows what the click must carry.)
     """
     check_lang(lang)
     if len(remediations) != len(denials):
@@ -390,22 +389,12 @@ def render_reply(
     head: list[Block] = []
     if truncated:
         head.append(context([t(lang, "reply.input_truncated")], block_id="iamdeny_truncated"))
-    tail: list[Block] = []
-    if share:
-        value = ",".join(str(i) for i in incident_ids if i is not None) or "-"
-        tail.append(
-            actions(
-                [button(t(lang, "buttons.share"), ACTION_SHARE, value, style="primary")],
-                block_id=SHARE_BLOCK_ID,
-            )
-        )
-    blocks, rest = _layout(parts, head, len(tail))
+    blocks, rest = _layout(parts, head, 0)
     if rest:
         lines = [p.summary_line() for p in rest]
         text = t(lang, "reply.more", count=len(rest)) + "\n" + "\n".join(lines)
         blocks.append(divider())
         blocks.append(section(fit(text, SECTION_TEXT_MAX), block_id="iamdeny_more"))
-    blocks.extend(tail)
 
     intro = (
         t(lang, "reply.fallback_one") if count == 1 else t(lang, "reply.fallback_many", count=count)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.commands.answers import ACTION_SHARE
 from bot.commands.interactions import (
     Click,
     click_other_lang,
@@ -18,7 +17,13 @@ from bot.commands.interactions import (
 )
 from bot.commands.scope import caller_of
 from bot.commands.settings import click_settings
-from bot.render import ACTION_LANG, ACTION_OPEN_SETTINGS, ACTION_RESOLVE, ACTION_WRONG
+from bot.render import (
+    ACTION_LANG,
+    ACTION_OPEN_SETTINGS,
+    ACTION_RESOLVE,
+    ACTION_SHARE,
+    ACTION_WRONG,
+)
 
 if TYPE_CHECKING:
     from slack_bolt import Ack, App, BoltContext
