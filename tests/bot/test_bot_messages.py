@@ -300,11 +300,14 @@ def test_language_precedence(bot: BotServer, fake_slack: FakeSlack) -> None:
 
 
 def test_recurrence_is_counted_in_the_reply(bot: BotServer, fake_slack: FakeSlack) -> None:
-    for user in ("U0A", "U0B", "U0A"):
-        assert bot.slack.send_event(message_event(DENIAL, user=user)).status == 200
+    bodies = [message_event(DENIAL, user=user) for user in ("U0A", "U0B", "U0A")]
+    for body in bodies:
+        assert bot.slack.send_event(body).status == 200
     posts = fake_slack.wait_for("chat.postMessage", 3)
     bot.drain()
-    last = str(posts[-1].params["blocks"])
+    # The reply to the third message (replies may reach Slack in any order).
+    (third,) = [p for p in posts if p.params["thread_ts"] == bodies[2]["event"]["ts"]]
+    last = str(third.params["blocks"])
     assert "3" in last and "2" in last
     assert "3 times" in last or "3회" in last
 
