@@ -121,7 +121,10 @@ class SpoolDrainer(Periodic):
             if self.stopping:
                 entry.release()
                 break
-            outcome = self._handle(entry)
+            try:
+                outcome = self._handle(entry)
+            finally:
+                entry.release()  # unlocks it if `_handle` raised; a no-op once it is finished
             if outcome == "outage":
                 break
             recorded += outcome == "recorded"

@@ -107,7 +107,8 @@ class SpooledReading:
 
 class SpoolEntry:
     """An entry taken (locked) for handling: `done()` removes it, `release()` leaves it for a
-    later attempt, `quarantine()` renames it `*.bad`. Exactly one of them must be called."""
+    later attempt, `quarantine()` renames it `*.bad`. The first of them called decides; the others
+    are then no-ops (so `release()` in a `finally` is always safe)."""
 
     def __init__(self, path: Path, fd: int, raw: bytes) -> None:
         self.path = path
@@ -125,6 +126,8 @@ class SpoolEntry:
 
     def done(self) -> None:
         """Handled: remove the file (still holding the lock, so no other taker starts on it)."""
+        if self._fd is None:
+            return
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
         self._close()
@@ -135,6 +138,8 @@ class SpoolEntry:
 
     def quarantine(self) -> None:
         """Unreadable: keep it aside as `*.bad`, never to be taken again."""
+        if self._fd is None:
+            return
         with contextlib.suppress(FileNotFoundError):
             self.path.rename(self.path.with_name(self.path.name + _BAD_SUFFIX))
         self._close()

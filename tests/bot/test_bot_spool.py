@@ -252,3 +252,43 @@ def test_oauth_workspaces_seen_before_an_outage_are_spooled_during_it(
     }
     assert {i.team_id for i in _incidents(bot.store)} == {TEAM_B.team_id, TEAM_C.team_id}
     fake_slack.quiet("chat.postMessage", 3, settle=0.5)
+
+
+def test_an_entry_whose_handling_raises_is_left_for_the_next_pass(
+    bot: BotServer, fake_slack: FakeSlack, db_switch: Callable[..., DbSwitch]
+) -> None:
+    """Recorded, but the workspace's Slack client could not be had (Slack unreachable): the
+    entry is unlocked and kept, and the next pass answers it."""
+    from bot.app import team_clients
+    from bot.pipeline.backlog import SpoolDrainer
+
+    assert bot.drainer is not None and bot.deps.spool is not None
+    bot.drainer.stop()
+    switch = db_switch(bot.store)
+    switch.down()
+    try:
+        assert bot.slack.send_event(message_event(DENIAL)).status == 200
+    finally:
+        switch.up()
+    (name,) = bot.deps.spool.names()
+    working = team_clients(bot.wsgi.app, bot.settings)
+    calls: list[str] = []
+
+    def flaky(team_id: str) -> Any:
+        calls.append(team_id)
+        if len(calls) == 1:
+            raise ConnectionError("Slack unreachable (test)")
+        return working(team_id)
+
+    drainer = SpoolDrainer(bot.deps, flaky)
+    with pytest.raises(ConnectionError):
+        drainer.drain_once()
+    assert len(_incidents(bot.store)) == 1  # recorded before the client was asked for
+    entry = bot.deps.spool.take(name)  # not left locked by the failed pass
+    assert entry is not None
+    entry.release()
+    assert drainer.drain_once() == 1
+    fake_slack.wait_for("chat.postMessage")
+    bot.drain()
+    assert bot.deps.spool.names() == [] and len(_incidents(bot.store)) == 1
+    fake_slack.quiet("chat.postMessage", 1, settle=0.3)
