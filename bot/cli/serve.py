@@ -21,7 +21,12 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported lazily at run time (the CLI's start-up stays small)
+    from bot.background import Periodic
+    from bot.deps import Deps
 
 _log = logging.getLogger("iamdeny.serve")
 
@@ -127,13 +132,13 @@ def run(args: argparse.Namespace) -> int:
     )
 
 
-def background_sweepers(deps: Any, client_for: Any) -> list[Any]:
+def background_sweepers(deps: Deps, client_for: Callable[[str], Any]) -> list[Periodic]:
     """The per-process background threads (not started): the recovery sweep for replies a
     crashed process owed, and, with a spool, its drainer."""
     from bot.pipeline.backlog import SpoolDrainer
     from bot.pipeline.recovery import ReplyRecovery
 
-    sweepers: list[Any] = [ReplyRecovery(deps, client_for)]
+    sweepers: list[Periodic] = [ReplyRecovery(deps, client_for)]
     if deps.spool is not None:
         sweepers.append(SpoolDrainer(deps, client_for))
     return sweepers
