@@ -7,7 +7,8 @@ Routes (DESIGN.md):
   signature is checked here (401 for a missing, malformed, stale or wrong signature — never a
   500), and only then is the request parsed and dispatched to Bolt (which checks it again).
 - `GET /slack/install`, `GET /slack/oauth_redirect` — the OAuth install flow (OAuth mode only).
-- `GET /healthz` — 200 when the database answers a trivial query, else 503.
+- `GET /healthz` — 200 when the database answers a trivial query, else 503; the body also says
+  how many pastes wait in the spool (`"spooled"`, when there is a spool).
 
 Nothing here logs a request body or a header value.
 """
@@ -30,6 +31,7 @@ from slack_bolt.request.internals import build_context
 
 from bot.app import create_app
 from bot.deps import Deps
+from bot.pipeline.spool import Spool
 from bot.settings import Settings
 from core.store import Store
 
@@ -63,9 +65,18 @@ def signature_ok(secret: bytes, timestamp: str | None, signature: str | None, bo
 class SlackWSGI:
     """The WSGI application: routing, body cap, signature check, Bolt dispatch, health."""
 
-    def __init__(self, app: App, *, store: Store, signing_secret: str, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: App,
+        *,
+        store: Store,
+        signing_secret: str,
+        max_body_bytes: int,
+        spool: Spool | None = None,
+    ) -> None:
         self.app = app
         self.store = store
+        self.spool = spool
         self._secret = signing_secret.encode("utf-8")
         self.max_body_bytes = max_body_bytes
         flow = app.oauth_flow
@@ -125,14 +136,18 @@ class SlackWSGI:
     # --- health ----------------------------------------------------------------------------------
 
     def _health(self, start_response: StartResponse, *, head: bool) -> Iterable[bytes]:
+        extra: dict[str, Any] = {}
+        if self.spool is not None:
+            extra["spooled"] = self.spool.count()  # pastes waiting for the database
         try:
             with self.store.engine.connect() as conn:
                 conn.exec_driver_sql("SELECT 1")
         except Exception as exc:
             _log.warning("health check: database unavailable (%s)", type(exc).__name__)
-            result = _json(start_response, 503, {"ok": False, "database": "unavailable"})
+            body = {"ok": False, "database": "unavailable", **extra}
+            result = _json(start_response, 503, body)
         else:
-            result = _json(start_response, 200, {"ok": True, "database": "ok"})
+            result = _json(start_response, 200, {"ok": True, "database": "ok", **extra})
         return [] if head else result
 
 
@@ -247,4 +262,5 @@ def create_wsgi_app(settings: Settings, store: Store, *, deps: Deps | None = Non
         store=store,
         signing_secret=settings.slack_signing_secret.get_secret_value(),
         max_body_bytes=settings.iamdeny_max_body_bytes,
+        spool=deps.spool,
     )

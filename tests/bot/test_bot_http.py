@@ -121,14 +121,23 @@ def test_malformed_signed_bodies_never_get_a_5xx(bot: BotServer, raw: bytes) -> 
 
 def test_healthz(bot: BotServer, db_switch: Callable[..., DbSwitch]) -> None:
     resp = bot.get("/healthz")
-    assert resp.status == 200 and resp.json() == {"ok": True, "database": "ok"}
+    assert resp.status == 200 and resp.json() == {"ok": True, "database": "ok", "spooled": 0}
+    assert bot.drainer is not None
+    bot.drainer.stop()  # keep what is spooled in the spool
     switch = db_switch(bot.store)
     switch.down()
     try:
+        assert bot.slack.send_event(message_event(DENIAL)).status == 200
         down = bot.get("/healthz")
     finally:
         switch.up()
-    assert down.status == 503 and down.json()["ok"] is False
+    assert down.status == 503
+    assert down.json() == {"ok": False, "database": "unavailable", "spooled": 1}
+
+
+def test_healthz_without_a_spool(make_bot: Callable[..., BotServer]) -> None:
+    resp = make_bot(iamdeny_spool_dir="").get("/healthz")
+    assert resp.status == 200 and resp.json() == {"ok": True, "database": "ok"}
 
 
 def test_routing(bot: BotServer) -> None:
