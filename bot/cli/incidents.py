@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TextIO
 
+from bot.cli.argtypes import positive_int
 from core.record import DenialRecord, PolicyType
 
 if TYPE_CHECKING:
@@ -53,16 +54,6 @@ def parse_since(value: str, *, now: datetime | None = None) -> datetime:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return number
-
-
 def register(subparsers: Any) -> None:
     """Add the `incidents` subcommand (list by default; `resolve`, `ignore`)."""
     parser = subparsers.add_parser(
@@ -83,7 +74,7 @@ def register(subparsers: Any) -> None:
         metavar="WHEN",
         help="reported at or after WHEN: an ISO date/time (UTC) or a duration ago (7d, 12h, 2w)",
     )
-    parser.add_argument("--limit", type=_positive, default=50, help="at most N (default 50)")
+    parser.add_argument("--limit", type=positive_int, default=50, help="at most N (default 50)")
     parser.add_argument("--json", action="store_true", help='print {"incidents": [...]}')
     parser.set_defaults(handler=run_list)
 

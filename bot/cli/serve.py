@@ -24,6 +24,8 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from bot.cli.argtypes import positive_int
+
 if TYPE_CHECKING:  # imported lazily at run time (the CLI's start-up stays small)
     from bot.background import Periodic
     from bot.deps import Deps
@@ -34,16 +36,6 @@ _log = logging.getLogger("iamdeny.serve")
 ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
 SERVE_CONNECT_TIMEOUT_S = 2
 QUIET_LOGGERS = ("slack_bolt", "slack_sdk", "sqlalchemy")
-
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
-    return number
 
 
 def register(subparsers: Any) -> None:
@@ -57,13 +49,13 @@ def register(subparsers: Any) -> None:
             "(see the README)."
         ),
     )
-    parser.add_argument("--port", type=_positive, help="HTTP port (default: $PORT, else 3000)")
+    parser.add_argument("--port", type=positive_int, help="HTTP port (default: $PORT, else 3000)")
     parser.add_argument("--host", default="0.0.0.0", help="address to bind (default: 0.0.0.0)")  # noqa: S104
     parser.add_argument(
-        "--workers", type=_positive, help="worker processes (default: $IAMDENY_WEB_WORKERS, 2)"
+        "--workers", type=positive_int, help="worker processes (default: $IAMDENY_WEB_WORKERS, 2)"
     )
     parser.add_argument(
-        "--threads", type=_positive, help="threads per worker (default: $IAMDENY_WEB_THREADS, 8)"
+        "--threads", type=positive_int, help="threads per worker (default: $IAMDENY_WEB_THREADS, 8)"
     )
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--socket", action="store_true", help="run in Socket Mode")
