@@ -9,7 +9,8 @@
   stores bound to our engine and our `slack_*` tables); each request is authorized from the stored
   bot (no `auth.test` per request); `app_uninstalled`/`tokens_revoked` delete the installation.
 - `process_before_response`: a listener's work is done before Slack is answered, so an event is
-  stored before its 200 (listeners hand Slack API calls to `deps.jobs`).
+  stored before its 200 (listeners hand Slack API calls to the job pools, `deps.jobs` for
+  replies and `deps.interactive` for what a person waits on).
 - Requests no listener handles get a 200, not Bolt's 404 (`raise_error_for_unhandled_request` and
   an error handler that turns `BoltUnhandledRequestError` into a 200); other errors stay 500s,
   logged as one line without the request body.

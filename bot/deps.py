@@ -17,12 +17,20 @@ from bot.pipeline.spool import Spool
 from bot.settings import Settings
 from core.store import Store
 
-__all__ = ["Deps"]
+__all__ = ["INTERACTIVE_WORKERS", "Deps"]
+
+# Threads for work a person is waiting on (button clicks, /iamdeny, modals, App Home): apart from
+# the reply pool, so that replies waiting out a 429 never hold up a click whose trigger_id expires
+# in 3 seconds.
+INTERACTIVE_WORKERS = 4
 
 
 @dataclass(frozen=True, slots=True)
 class Deps:
-    """The bot's collaborators, passed to every `register(app, deps)`."""
+    """The bot's collaborators, passed to every `register(app, deps)`.
+
+    `jobs` posts thread replies (and other work nobody waits on); `interactive` runs what a person
+    waits on: button clicks, slash commands, modal submissions, App Home."""
 
     settings: Settings
     store: Store
@@ -30,6 +38,9 @@ class Deps:
     locales: LocaleCache
     spool: Spool | None = None  # where pastes wait while the database is down (None: 500s)
     gate: DatabaseGate = field(default_factory=DatabaseGate)
+    interactive: Jobs = field(
+        default_factory=lambda: Jobs(INTERACTIVE_WORKERS, name="iamdeny-interactive")
+    )
 
     @classmethod
     def build(cls, settings: Settings, store: Store, jobs: Jobs | None = None) -> Deps:
@@ -47,3 +58,12 @@ class Deps:
                 else None
             ),
         )
+
+    def drain(self, timeout: float | None = None) -> bool:
+        """Wait until both job pools are idle; False on timeout."""
+        return self.interactive.drain(timeout) and self.jobs.drain(timeout)
+
+    def shutdown(self, timeout: float | None = 30.0) -> None:
+        """Let both pools' running jobs finish (up to `timeout` each), then stop them."""
+        self.interactive.shutdown(timeout)
+        self.jobs.shutdown(timeout)

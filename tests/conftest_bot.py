@@ -88,14 +88,14 @@ class BotServer:
 
     def drain(self, timeout: float = 15.0) -> None:
         """Wait until every background job (replies) finished."""
-        assert self.deps.jobs.drain(timeout), "background jobs still running"
+        assert self.deps.drain(timeout), "background jobs still running"
 
     def close(self) -> None:
         if self.drainer is not None:
             self.drainer.stop()
         self.server.shutdown()
         self.server.server_close()
-        self.deps.jobs.shutdown(timeout=10)
+        self.deps.shutdown(timeout=10)
         self.store.close()
 
 

@@ -171,7 +171,7 @@ def _serve_socket_mode(settings: Any, store: Any) -> int:
     finally:
         for sweeper in sweepers:
             sweeper.stop()
-        deps.jobs.shutdown()
+        deps.shutdown()
         store.close()
     return 0
 
@@ -202,7 +202,7 @@ def _serve_http(settings: Any, *, bind: str, workers: int, threads: int) -> int:
             sweeper.stop()
         deps, store = state.get("deps"), state.get("store")
         if deps is not None:
-            deps.jobs.shutdown(timeout=20)
+            deps.shutdown(timeout=20)
         if store is not None:
             store.close()
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from conftest_bot import TEAM_B, TEAM_C, BotServer
-from fakeslack import DEFAULT_TEAM, Call, FakeSlack
+from fakeslack import DEFAULT_TEAM, Call, FakeSlack, Fault
 from samples import DENIAL
 from samples import DENIAL_2_OTHER_ACCOUNT as DENIAL_2
 from slackreq import app_home_opened, block_actions, message_event, view_submission
@@ -307,3 +307,28 @@ def test_two_workspaces_see_only_their_own(
     assert bot.slack.send_interaction(submitted).body == b""
     assert get_workspace_settings(bot.store, TEAM_B.team_id).digest_channel_id == "C0DIGEST"
     assert get_workspace_settings(bot.store, TEAM_C.team_id).stored is False
+
+
+def test_settings_open_while_every_reply_worker_waits_out_a_429(
+    bot: BotServer, fake_slack: FakeSlack
+) -> None:
+    """Clicks run on their own pool: with every reply thread asleep on a 429's Retry-After, the
+    settings modal still opens at once (its trigger_id expires in 3 seconds)."""
+    fake_slack.add_user("U0ADMIN", is_admin=True)
+    workers = bot.settings.iamdeny_reply_workers
+    fake_slack.add_fault(Fault("chat.postMessage", status=429, retry_after=4, times=workers))
+    for _ in range(workers):
+        assert bot.slack.send_event(message_event(DENIAL)).status == 200
+    fake_slack.wait_for("chat.postMessage", workers, all_outcomes=True)  # all of them asleep now
+    payload = block_actions(
+        "iamdeny_open_settings",
+        "settings",
+        user="U0ADMIN",
+        view={"id": "V0HOME", "type": "home"},
+        block_id="iamdeny_home_settings",
+    )
+    assert bot.slack.send_interaction(payload).status == 200
+    (opened,) = fake_slack.wait_for("views.open")
+    retried = fake_slack.wait_for("chat.postMessage", workers)  # the replies, after Retry-After
+    bot.drain()
+    assert opened.at < min(call.at for call in retried)  # not queued behind the sleeping replies

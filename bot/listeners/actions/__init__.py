@@ -48,7 +48,7 @@ def register(app: App, deps: Deps) -> None:
             caller = caller_of(context)
             if caller is None:
                 return
-            deps.jobs.submit(run_click, handler, deps, client, Click.from_body(caller, body))
+            deps.interactive.submit(run_click, handler, deps, client, Click.from_body(caller, body))
 
         return on_click
 

@@ -28,6 +28,6 @@ def register(app: App, deps: Deps) -> None:
         caller = caller_of(context)
         if caller is None:
             return
-        deps.jobs.submit(run_command, deps, client, Command.from_body(caller, body))
+        deps.interactive.submit(run_command, deps, client, Command.from_body(caller, body))
 
     app.command(COMMAND)(on_command)

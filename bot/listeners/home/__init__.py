@@ -24,6 +24,6 @@ def register(app: App, deps: Deps) -> None:
         caller = caller_of(context)
         if caller is None or event.get("user") != caller.user_id:
             return
-        deps.jobs.submit(publish_home, deps, client, caller)
+        deps.interactive.submit(publish_home, deps, client, caller)
 
     app.event("app_home_opened")(on_home_opened)

@@ -36,7 +36,7 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors=errors)
             return
         ack()
-        deps.jobs.submit(after_resolve, deps, client, caller, outcome)
+        deps.interactive.submit(after_resolve, deps, client, caller, outcome)
 
     def on_settings(ack: Ack, body: dict[str, Any], context: BoltContext, client: Any) -> None:
         caller = caller_of(context)
@@ -49,7 +49,7 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors=errors)
             return
         ack()
-        deps.jobs.submit(publish_home, deps, client, caller)  # the admin's Home shows them
+        deps.interactive.submit(publish_home, deps, client, caller)  # the admin's Home shows them
 
     app.view(RESOLVE_CALLBACK_ID)(on_resolve)
     app.view(SETTINGS_CALLBACK_ID)(on_settings)
