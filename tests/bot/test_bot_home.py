@@ -183,19 +183,24 @@ def test_home_in_korean_and_resolve_from_home(bot: BotServer, fake_slack: FakeSl
 # --- settings ------------------------------------------------------------------------------------
 
 
+def settings_click(user: str) -> dict[str, Any]:
+    """The App Home's "Settings" button clicked by `user`."""
+    return block_actions(
+        "iamdeny_open_settings",
+        "settings",
+        user=user,
+        view={"id": "V0HOME", "type": "home"},
+        block_id="iamdeny_home_settings",
+    )
+
+
 def test_admin_home_opens_settings_and_a_good_submission_is_saved(
     bot: BotServer, fake_slack: FakeSlack
 ) -> None:
     fake_slack.add_user("U0ADMIN", is_admin=True)
     view = open_home(bot, fake_slack, "U0ADMIN")
     assert "iamdeny_open_settings" in action_ids(view)
-    payload = block_actions(
-        "iamdeny_open_settings",
-        "settings",
-        user="U0ADMIN",
-        view={"id": "V0HOME", "type": "home"},
-        block_id="iamdeny_home_settings",
-    )
+    payload = settings_click("U0ADMIN")
     assert bot.slack.send_interaction(payload).status == 200
     fake_slack.wait_for("views.open")
     modal = fake_slack.views[-1]
@@ -320,13 +325,7 @@ def test_settings_open_while_every_reply_worker_waits_out_a_429(
     for _ in range(workers):
         assert bot.slack.send_event(message_event(DENIAL)).status == 200
     fake_slack.wait_for("chat.postMessage", workers, all_outcomes=True)  # all of them asleep now
-    payload = block_actions(
-        "iamdeny_open_settings",
-        "settings",
-        user="U0ADMIN",
-        view={"id": "V0HOME", "type": "home"},
-        block_id="iamdeny_home_settings",
-    )
+    payload = settings_click("U0ADMIN")
     assert bot.slack.send_interaction(payload).status == 200
     (opened,) = fake_slack.wait_for("views.open")
     retried = fake_slack.wait_for("chat.postMessage", workers)  # the replies, after Retry-After
