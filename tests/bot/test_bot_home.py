@@ -185,13 +185,14 @@ def test_home_in_korean_and_resolve_from_home(bot: BotServer, fake_slack: FakeSl
 
 def settings_click(user: str) -> dict[str, Any]:
     """The App Home's "Settings" button clicked by `user`."""
-    return block_actions(
+    payload: dict[str, Any] = block_actions(
         "iamdeny_open_settings",
         "settings",
         user=user,
         view={"id": "V0HOME", "type": "home"},
         block_id="iamdeny_home_settings",
     )
+    return payload
 
 
 def test_admin_home_opens_settings_and_a_good_submission_is_saved(
