@@ -149,6 +149,7 @@ def test_planted_secrets_never_come_out_and_harmless_lines_stay(
     try:
         with ThreadPoolExecutor(4) as pool:
             list(pool.map(send_secret_message, during_outage))
+        bot.drain(timeout=60)  # `/iamdeny` pastes are read (and spooled) after their ack
         spool_files = sorted(bot.deps.spool.directory.iterdir())
         spool_bytes = b"\n".join(path.read_bytes() for path in spool_files)
     finally:
