@@ -22,8 +22,15 @@ request builders are in `tests/slackreq.py`, the fake Slack in `tests/fakeslack/
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from socketserver import ThreadingMixIn
@@ -241,3 +248,57 @@ def two_workspaces(make_bot: Callable[..., BotServer], fake_slack: FakeSlack) ->
     oauth_install(bot, fake_slack, TEAM_C, "code-c")
     fake_slack.clear_calls()
     return bot
+
+
+# --- `iamdeny serve` (gunicorn) in a subprocess ---------------------------------------------------
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def served_gunicorn(
+    fake: FakeSlack, db_url: str, spool: Path, *, secret: str, threads: int
+) -> Iterator[tuple[SlackRequests, subprocess.Popen[bytes]]]:
+    """`iamdeny serve` (2 gunicorn workers, DEBUG logs on its stdout) on a free port, once
+    `/healthz` answers 200; SIGTERM at the end. Yields a signed client and the process (read its
+    output after it ends)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": DEFAULT_TEAM.bot_token,
+        "SLACK_SIGNING_SECRET": secret,
+        "SLACK_API_URL": fake.url,
+        "DATABASE_URL": db_url,
+        "IAMDENY_LOG_LEVEL": "DEBUG",
+        "IAMDENY_SPOOL_DIR": str(spool),
+    }
+    env.pop("SLACK_APP_TOKEN", None)
+    command = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", "2", "--threads", str(threads)]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    client = SlackRequests(secret, f"http://127.0.0.1:{port}", timeout=5)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if client.get("/healthz").status == 200:
+                    break
+            except OSError:
+                pass
+            assert proc.poll() is None, "iamdeny serve exited early"
+            assert time.monotonic() < deadline, "iamdeny serve did not become healthy"
+            time.sleep(0.1)
+        yield client, proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()

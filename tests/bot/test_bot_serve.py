@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from conftest_bot import served_gunicorn
 from fakeslack import DEFAULT_TEAM, FakeSlack
 from slackreq import SlackRequests, message_event
 
@@ -28,66 +29,12 @@ DENIAL = (
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def served(
-    fake_slack: FakeSlack, db_url: str, tmp_path: object
+    fake_slack: FakeSlack, db_url: str, tmp_path: Path
 ) -> Iterator[tuple[SlackRequests, subprocess.Popen[bytes]]]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": DEFAULT_TEAM.bot_token,
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": fake_slack.url,
-        "DATABASE_URL": db_url,
-        "IAMDENY_LOG_LEVEL": "DEBUG",
-    }
-    env.pop("SLACK_APP_TOKEN", None)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    client = SlackRequests(SECRET, f"http://127.0.0.1:{port}", timeout=5)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if client.get("/healthz").status == 200:
-                    break
-            except OSError:
-                pass
-            assert proc.poll() is None, "iamdeny serve exited early"
-            assert time.monotonic() < deadline, "iamdeny serve did not become healthy"
-            time.sleep(0.1)
-        yield client, proc
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    with served_gunicorn(fake_slack, db_url, tmp_path / "spool", secret=SECRET, threads=4) as app:
+        yield app
 
 
 def test_serve_answers_a_paste_once_and_logs_no_body(

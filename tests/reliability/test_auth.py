@@ -15,19 +15,16 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from conftest_bot import SIGNING_SECRET, BotServer
+from conftest_bot import SIGNING_SECRET, BotServer, served_gunicorn
 from fakeslack import DEFAULT_TEAM, FakeSlack
 from slackreq import SlackRequests, block_actions, message_event, sign
 
@@ -173,48 +170,14 @@ def test_replayed_command_records_once(bot: BotServer, fake_slack: FakeSlack) ->
 # --- gunicorn (`iamdeny serve`) logs -----------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
-def served(fake_slack: FakeSlack, db_url: str) -> Iterator[tuple[SlackRequests, Any]]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": DEFAULT_TEAM.bot_token,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake_slack.url,
-        "DATABASE_URL": db_url,
-        "IAMDENY_LOG_LEVEL": "DEBUG",
-    }
-    env.pop("SLACK_APP_TOKEN", None)
-    command = [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--workers", "2", "--threads", "2"]
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    client = SlackRequests(SIGNING_SECRET, f"http://127.0.0.1:{port}", timeout=5)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if client.get("/healthz").status == 200:
-                    break
-            except OSError:
-                pass
-            assert proc.poll() is None, "iamdeny serve exited early"
-            assert time.monotonic() < deadline, "iamdeny serve did not become healthy"
-            time.sleep(0.1)
-        yield client, proc
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+def served(
+    fake_slack: FakeSlack, db_url: str, tmp_path: Path
+) -> Iterator[tuple[SlackRequests, Any]]:
+    with served_gunicorn(
+        fake_slack, db_url, tmp_path / "spool", secret=SIGNING_SECRET, threads=2
+    ) as app:
+        yield app
 
 
 @pytest.mark.slow
