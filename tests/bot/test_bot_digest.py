@@ -30,6 +30,7 @@ from core.digest import Period, iso_week, previous_iso_week
 from core.record import DenialRecord, DenyKind, PolicyType, PrincipalKind, PrincipalRecord
 from core.store import (
     Store,
+    WorkspaceSettings,
     claim_digest,
     get_digest_claim,
     get_workspace_settings,
@@ -123,6 +124,12 @@ def post_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
 
 def digest_posts(fake: FakeSlack, channel: str = CHANNEL) -> list[object]:
     return [c for c in fake.calls("chat.postMessage") if c.params.get("channel") == channel]
+
+
+def with_digest_channel(db: Store) -> tuple[Period, WorkspaceSettings, datetime]:
+    """Workspace T0001 with its digest channel set: (last week, its settings, now)."""
+    update_workspace_settings(db, "T0001", digest_channel_id=CHANNEL)
+    return last_week(), get_workspace_settings(db, "T0001"), datetime.now(UTC)
 
 
 class Clock:
@@ -230,10 +237,7 @@ def test_concurrent_threads_post_once(
 def test_crash_between_claim_and_post_is_retried_after_the_lease(
     settings: Settings, db: Store, fake_slack: FakeSlack
 ) -> None:
-    week = last_week()
-    update_workspace_settings(db, "T0001", digest_channel_id=CHANNEL)
-    workspace = get_workspace_settings(db, "T0001")
-    start = datetime.now(UTC)
+    week, workspace, start = with_digest_channel(db)
     # A process claimed the digest and died before posting.
     crashed = claim_digest(
         db, team_id="T0001", channel_id=CHANNEL, period_key=week.label, now=start
@@ -262,10 +266,7 @@ def test_crash_between_claim_and_post_is_retried_after_the_lease(
 def test_crash_between_post_and_mark_is_not_posted_again(
     settings: Settings, db: Store, fake_slack: FakeSlack
 ) -> None:
-    week = last_week()
-    update_workspace_settings(db, "T0001", digest_channel_id=CHANNEL)
-    workspace = get_workspace_settings(db, "T0001")
-    start = datetime.now(UTC)
+    week, workspace, start = with_digest_channel(db)
     crashed = claim_digest(
         db, team_id="T0001", channel_id=CHANNEL, period_key=week.label, now=start
     )
@@ -293,10 +294,7 @@ def test_crash_between_post_and_mark_is_not_posted_again(
 def test_connection_dropped_after_the_post_keeps_the_claim(
     settings: Settings, db: Store, fake_slack: FakeSlack
 ) -> None:
-    week = last_week()
-    update_workspace_settings(db, "T0001", digest_channel_id=CHANNEL)
-    workspace = get_workspace_settings(db, "T0001")
-    start = datetime.now(UTC)
+    week, workspace, start = with_digest_channel(db)
     clock = Clock(start)
     poster = DigestPoster(settings, db, clock=clock, lease=LEASE)
     fake_slack.add_fault(Fault(method="chat.postMessage", drop_after=True, times=1))

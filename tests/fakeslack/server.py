@@ -373,9 +373,6 @@ def _conversations_history(
     if not channel:
         return {"ok": False, "error": "channel_not_found"}
     oldest = float(params.get("oldest") or 0)
-    limit = max(1, min(int(params.get("limit") or 100), 1000))
-    start = int(params.get("cursor") or 0)
-    with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
     with fake._lock:
         found = [
             dict(m)
@@ -383,17 +380,7 @@ def _conversations_history(
             if float(ts) > oldest and m.get("team") in (None, team.team_id)
         ]
     found.sort(key=lambda m: float(m["ts"]), reverse=True)
-    page = found[start : start + limit]
-    if not with_metadata:
-        for message in page:
-            message.pop("metadata", None)
-    more = start + limit < len(found)
-    return {
-        "ok": True,
-        "messages": page,
-        "has_more": more,
-        "response_metadata": {"next_cursor": str(start + limit) if more else ""},
-    }
+    return _page(found, params, default_limit=100)
 
 
 def _conversations_replies(
@@ -404,9 +391,6 @@ def _conversations_replies(
         return {"ok": False, "error": "channel_not_found"}
     if not parent:
         return {"ok": False, "error": "thread_not_found"}
-    limit = max(1, min(int(params.get("limit") or 1000), 1000))
-    start = int(params.get("cursor") or 0)
-    with_metadata = str(params.get("include_all_metadata", "")).lower() in ("1", "true")
     with fake._lock:
         found = [
             dict(m)
@@ -415,8 +399,18 @@ def _conversations_replies(
             and m.get("team") in (None, team.team_id)
         ]
     found.sort(key=lambda m: float(m["ts"]))
+    return _page(found, params, default_limit=1000)
+
+
+def _page(
+    found: list[dict[str, Any]], params: dict[str, Any], *, default_limit: int
+) -> dict[str, Any]:
+    """One page of `found` (sorted) as Slack pages history: `limit` (at most 1,000) from the
+    `cursor`, message metadata only with `include_all_metadata`."""
+    limit = max(1, min(int(params.get("limit") or default_limit), 1000))
+    start = int(params.get("cursor") or 0)
     page = found[start : start + limit]
-    if not with_metadata:
+    if str(params.get("include_all_metadata", "")).lower() not in ("1", "true"):
         for message in page:
             message.pop("metadata", None)
     more = start + limit < len(found)
